@@ -1,0 +1,1 @@
+//! Kubernetes objects over the spanned YAML tree.
