@@ -1,0 +1,1 @@
+//! Check templates and built-in checks.
