@@ -10,3 +10,13 @@ mod span;
 
 pub use file::{Location, SourceFile};
 pub use span::{LineCol, LineIndex, Span};
+
+mod loader;
+mod node;
+mod resolve;
+
+pub use loader::{
+    looks_like_helm, parse_chunk, parse_documents, split_documents, Chunk, Document, Limits, LoadError, LoadWarning,
+};
+pub use node::{format_float, Key, Map, Node, Value};
+pub use resolve::resolve_plain;

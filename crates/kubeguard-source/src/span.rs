@@ -138,7 +138,7 @@ mod tests {
         let text = "\u{feff}a: 1\r\nb: 2\r\n";
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_text(text, 1), Some("\u{feff}a: 1"));
-        assert_eq!(idx.line_col(text, 8), LineCol { line: 2, column: 1 });
+        assert_eq!(idx.line_col(text, 9), LineCol { line: 2, column: 1 });
     }
 
     #[test]
