@@ -32,6 +32,10 @@ pub struct CheckMeta {
     pub params: serde_json::Value,
     /// Whether the check is built in (as opposed to custom from the config).
     pub builtin: bool,
+    /// A failing example.
+    pub example: Option<String>,
+    /// The fixed example.
+    pub use_instead: Option<String>,
 }
 
 impl CheckMeta {
