@@ -161,10 +161,12 @@ impl Object {
         WorkloadKind::of(self.group(), &self.kind)
     }
 
-    /// Whether KubeLinter's `DeploymentLike` scope matches (any object with a pod template,
-    /// and bare Pods; kubeguard adds Argo Rollouts and PodTemplates).
+    /// Whether KubeLinter's `DeploymentLike` scope matches: Pods and the controllers that run
+    /// them, matched by group and kind in any version (so `extensions/v1beta1` Deployments are
+    /// not, as in KubeLinter). kubeguard adds Argo Rollouts; PodTemplates run nothing and are
+    /// left out.
     pub fn is_deployment_like(&self) -> bool {
-        self.workload_kind().is_some()
+        self.workload_kind().is_some_and(|k| k != WorkloadKind::PodTemplate) && self.group() != "extensions"
     }
 
     /// The pod spec of a workload: `spec` of a Pod, `spec.template.spec` of a controller,
