@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use kubeguard_source::{parse_documents, Limits, Node, SourceFile, Span, Value};
+use kubeguard_source::{Limits, Node, SourceFile, Span, Value, parse_documents};
 use serde_json::Value as Json;
 
 use crate::finding::{References, Severity};
@@ -27,7 +27,11 @@ pub struct ConfigError {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.line > 0 {
-            write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path, self.line, self.column, self.message
+            )
         } else {
             write!(f, "{}: {}", self.path, self.message)
         }
@@ -44,13 +48,21 @@ pub struct Errors<'a> {
 impl<'a> Errors<'a> {
     /// Errors for `source`.
     pub fn new(source: &'a SourceFile) -> Self {
-        Errors { source, list: Vec::new() }
+        Errors {
+            source,
+            list: Vec::new(),
+        }
     }
 
     /// Records an error at `span`.
     pub fn at(&mut self, span: Span, message: impl Into<String>) {
         let lc = self.source.line_col(span.start);
-        self.list.push(ConfigError { path: self.source.path().to_string(), line: lc.line, column: lc.column, message: message.into() });
+        self.list.push(ConfigError {
+            path: self.source.path().to_string(),
+            line: lc.line,
+            column: lc.column,
+            message: message.into(),
+        });
     }
 }
 
@@ -68,7 +80,10 @@ impl<'n> Fields<'n> {
             }
             return None;
         }
-        Some(Fields { node, used: Vec::new() })
+        Some(Fields {
+            node,
+            used: Vec::new(),
+        })
     }
 
     fn get(&mut self, key: &'static str) -> Option<&'n Node> {
@@ -99,7 +114,9 @@ impl<'n> Fields<'n> {
     }
 
     fn strings(&mut self, key: &'static str, errs: &mut Errors<'_>) -> Vec<(String, Span)> {
-        let Some(n) = self.get(key) else { return Vec::new() };
+        let Some(n) = self.get(key) else {
+            return Vec::new();
+        };
         match n.as_seq() {
             Some(items) => items
                 .iter()
@@ -114,7 +131,11 @@ impl<'n> Fields<'n> {
             None => {
                 // A comma-separated string is accepted too.
                 match n.as_str() {
-                    Some(s) => s.split(',').map(|p| (p.trim().to_string(), n.span)).filter(|(p, _)| !p.is_empty()).collect(),
+                    Some(s) => s
+                        .split(',')
+                        .map(|p| (p.trim().to_string(), n.span))
+                        .filter(|(p, _)| !p.is_empty())
+                        .collect(),
                     None => {
                         errs.at(n.span, format!("`{key}` must be a list of strings"));
                         Vec::new()
@@ -128,7 +149,14 @@ impl<'n> Fields<'n> {
         if let Some(m) = self.node.as_map() {
             for (k, _) in &m.entries {
                 if !self.used.contains(&&*k.text) {
-                    errs.at(k.span, format!("unknown key `{}` in {what} (known: {})", k.text, self.used.join(", ")));
+                    errs.at(
+                        k.span,
+                        format!(
+                            "unknown key `{}` in {what} (known: {})",
+                            k.text,
+                            self.used.join(", ")
+                        ),
+                    );
                 }
             }
         }
@@ -170,7 +198,11 @@ pub struct CheckSpec {
 
 impl CheckSpec {
     /// Reads a check definition from a mapping node.
-    pub fn parse(node: &Node, source: &Arc<SourceFile>, errs: &mut Errors<'_>) -> Option<CheckSpec> {
+    pub fn parse(
+        node: &Node,
+        source: &Arc<SourceFile>,
+        errs: &mut Errors<'_>,
+    ) -> Option<CheckSpec> {
         let mut f = Fields::new(node, "a check definition", errs)?;
         let name = f.string("name", errs);
         let template = f.string("template", errs);
@@ -178,32 +210,53 @@ impl CheckSpec {
             Some(n) => match n.as_str().and_then(Severity::parse) {
                 Some(s) => s,
                 None => {
-                    errs.at(n.span, "`severity` must be one of critical, high, medium, low, info");
+                    errs.at(
+                        n.span,
+                        "`severity` must be one of critical, high, medium, low, info",
+                    );
                     Severity::Medium
                 }
             },
             None => Severity::Medium,
         };
-        let category = f.string("category", errs).unwrap_or_else(|| "custom".into());
+        let category = f
+            .string("category", errs)
+            .unwrap_or_else(|| "custom".into());
         let enabled_by_default = f.bool("enabledByDefault", errs).unwrap_or(false);
         let description = f.string("description", errs).unwrap_or_default();
         let rationale = f.string("rationale", errs).unwrap_or_default();
         let remediation = f.string("remediation", errs).unwrap_or_default();
         let mut references = References::default();
-        if let Some(r) = f.get("references") {
-            if let Some(mut rf) = Fields::new(r, "references", errs) {
-                references.cis = rf.strings("cis", errs).into_iter().map(|(s, _)| s).collect();
-                references.mitre = rf.strings("mitre", errs).into_iter().map(|(s, _)| s).collect();
-                references.pss = rf.strings("pss", errs).into_iter().map(|(s, _)| s).collect();
-                rf.finish("references", errs);
-            }
+        if let Some(r) = f.get("references")
+            && let Some(mut rf) = Fields::new(r, "references", errs)
+        {
+            references.cis = rf
+                .strings("cis", errs)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+            references.mitre = rf
+                .strings("mitre", errs)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+            references.pss = rf
+                .strings("pss", errs)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+            rf.finish("references", errs);
         }
         let mut object_kinds = Vec::new();
-        if let Some(s) = f.get("scope") {
-            if let Some(mut sf) = Fields::new(s, "scope", errs) {
-                object_kinds = sf.strings("objectKinds", errs).into_iter().map(|(s, _)| s).collect();
-                sf.finish("scope", errs);
-            }
+        if let Some(s) = f.get("scope")
+            && let Some(mut sf) = Fields::new(s, "scope", errs)
+        {
+            object_kinds = sf
+                .strings("objectKinds", errs)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+            sf.finish("scope", errs);
         }
         let params = match f.get("params") {
             Some(p) if p.as_map().is_some() => to_json(p),
@@ -220,8 +273,15 @@ impl CheckSpec {
             errs.at(node.span, "a check definition needs `name` and `template`");
             return None;
         };
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            errs.at(node.span, format!("check name `{name}` must match ^[a-zA-Z0-9-_]+$"));
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            errs.at(
+                node.span,
+                format!("check name `{name}` must match ^[a-zA-Z0-9-_]+$"),
+            );
             return None;
         }
         Some(CheckSpec {
@@ -246,7 +306,9 @@ impl CheckSpec {
     pub fn from_file(source: &Arc<SourceFile>) -> Result<CheckSpec, Vec<ConfigError>> {
         let mut errs = Errors::new(source);
         let root = load_single(source, &mut errs);
-        let spec = root.as_ref().and_then(|r| CheckSpec::parse(r, source, &mut errs));
+        let spec = root
+            .as_ref()
+            .and_then(|r| CheckSpec::parse(r, source, &mut errs));
         match spec {
             Some(s) if errs.list.is_empty() => Ok(s),
             _ => Err(errs.list),
@@ -329,83 +391,125 @@ impl Config {
     /// Parses a configuration file. All problems are returned together.
     pub fn parse(source: &Arc<SourceFile>) -> Result<Config, Vec<ConfigError>> {
         let mut errs = Errors::new(source);
-        let mut cfg = Config { source: Some(source.clone()), ..Config::default() };
-        if let Some(root) = load_single(source, &mut errs) {
-            if let Some(mut top) = Fields::new(&root, "the configuration", &mut errs) {
-                if let Some(checks) = top.get("checks") {
-                    if let Some(mut c) = Fields::new(checks, "`checks`", &mut errs) {
-                        cfg.add_all_builtin = c.bool("addAllBuiltIn", &mut errs).unwrap_or(false);
-                        cfg.do_not_auto_add_defaults = c.bool("doNotAutoAddDefaults", &mut errs).unwrap_or(false);
-                        cfg.include = c.strings("include", &mut errs).into_iter().map(|(s, _)| s).collect();
-                        cfg.exclude = c.strings("exclude", &mut errs).into_iter().map(|(s, _)| s).collect();
-                        cfg.ignore_paths = c.strings("ignorePaths", &mut errs).into_iter().map(|(s, _)| s).collect();
-                        if let Some(sev) = c.get("severity") {
-                            match sev.as_map() {
-                                Some(m) => {
-                                    for (k, v) in m.iter() {
-                                        match v.as_str().and_then(Severity::parse) {
-                                            Some(s) => {
-                                                cfg.severity.insert(k.to_string(), s);
-                                            }
-                                            None => errs.at(v.span, "severity must be one of critical, high, medium, low, info"),
-                                        }
+        let mut cfg = Config {
+            source: Some(source.clone()),
+            ..Config::default()
+        };
+        if let Some(root) = load_single(source, &mut errs)
+            && let Some(mut top) = Fields::new(&root, "the configuration", &mut errs)
+        {
+            if let Some(checks) = top.get("checks")
+                && let Some(mut c) = Fields::new(checks, "`checks`", &mut errs)
+            {
+                cfg.add_all_builtin = c.bool("addAllBuiltIn", &mut errs).unwrap_or(false);
+                cfg.do_not_auto_add_defaults =
+                    c.bool("doNotAutoAddDefaults", &mut errs).unwrap_or(false);
+                cfg.include = c
+                    .strings("include", &mut errs)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect();
+                cfg.exclude = c
+                    .strings("exclude", &mut errs)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect();
+                cfg.ignore_paths = c
+                    .strings("ignorePaths", &mut errs)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect();
+                if let Some(sev) = c.get("severity") {
+                    match sev.as_map() {
+                        Some(m) => {
+                            for (k, v) in m.iter() {
+                                match v.as_str().and_then(Severity::parse) {
+                                    Some(s) => {
+                                        cfg.severity.insert(k.to_string(), s);
                                     }
+                                    None => errs.at(
+                                        v.span,
+                                        "severity must be one of critical, high, medium, low, info",
+                                    ),
                                 }
-                                None => errs.at(sev.span, "`severity` must map check names to severities"),
                             }
                         }
-                        if let Some(p) = c.get("params") {
-                            match p.as_map() {
-                                Some(m) => {
-                                    for (k, v) in m.iter() {
-                                        if v.as_map().is_none() {
-                                            errs.at(v.span, format!("params of `{k}` must be a mapping"));
-                                        }
-                                        cfg.params.insert(k.to_string(), to_json(v));
-                                    }
-                                }
-                                None => errs.at(p.span, "`params` must map check names to parameter mappings"),
-                            }
-                        }
-                        c.finish("`checks`", &mut errs);
+                        None => errs.at(sev.span, "`severity` must map check names to severities"),
                     }
                 }
-                if let Some(custom) = top.get("customChecks") {
-                    match custom.as_seq() {
-                        Some(items) => {
-                            for item in items {
-                                if let Some(spec) = CheckSpec::parse(item, source, &mut errs) {
-                                    cfg.custom_checks.push(spec);
+                if let Some(p) = c.get("params") {
+                    match p.as_map() {
+                        Some(m) => {
+                            for (k, v) in m.iter() {
+                                if v.as_map().is_none() {
+                                    errs.at(v.span, format!("params of `{k}` must be a mapping"));
                                 }
+                                cfg.params.insert(k.to_string(), to_json(v));
                             }
                         }
-                        None => errs.at(custom.span, "`customChecks` must be a list"),
+                        None => errs.at(
+                            p.span,
+                            "`params` must map check names to parameter mappings",
+                        ),
                     }
                 }
-                if let Some(ex) = top.get("exclusions") {
-                    match ex.as_seq() {
-                        Some(items) => {
-                            for item in items {
-                                if let Some(mut e) = Fields::new(item, "an exclusion", &mut errs) {
-                                    let exclusion = Exclusion {
-                                        checks: e.strings("checks", &mut errs).into_iter().map(|(s, _)| s).collect(),
-                                        namespaces: e.strings("namespaces", &mut errs).into_iter().map(|(s, _)| s).collect(),
-                                        names: e.strings("names", &mut errs).into_iter().map(|(s, _)| s).collect(),
-                                        kinds: e.strings("kinds", &mut errs).into_iter().map(|(s, _)| s).collect(),
-                                        reason: e.string("reason", &mut errs),
-                                    };
-                                    e.finish("an exclusion", &mut errs);
-                                    cfg.exclusions.push(exclusion);
-                                }
-                            }
-                        }
-                        None => errs.at(ex.span, "`exclusions` must be a list"),
-                    }
-                }
-                top.finish("the configuration", &mut errs);
+                c.finish("`checks`", &mut errs);
             }
+            if let Some(custom) = top.get("customChecks") {
+                match custom.as_seq() {
+                    Some(items) => {
+                        for item in items {
+                            if let Some(spec) = CheckSpec::parse(item, source, &mut errs) {
+                                cfg.custom_checks.push(spec);
+                            }
+                        }
+                    }
+                    None => errs.at(custom.span, "`customChecks` must be a list"),
+                }
+            }
+            if let Some(ex) = top.get("exclusions") {
+                match ex.as_seq() {
+                    Some(items) => {
+                        for item in items {
+                            if let Some(mut e) = Fields::new(item, "an exclusion", &mut errs) {
+                                let exclusion = Exclusion {
+                                    checks: e
+                                        .strings("checks", &mut errs)
+                                        .into_iter()
+                                        .map(|(s, _)| s)
+                                        .collect(),
+                                    namespaces: e
+                                        .strings("namespaces", &mut errs)
+                                        .into_iter()
+                                        .map(|(s, _)| s)
+                                        .collect(),
+                                    names: e
+                                        .strings("names", &mut errs)
+                                        .into_iter()
+                                        .map(|(s, _)| s)
+                                        .collect(),
+                                    kinds: e
+                                        .strings("kinds", &mut errs)
+                                        .into_iter()
+                                        .map(|(s, _)| s)
+                                        .collect(),
+                                    reason: e.string("reason", &mut errs),
+                                };
+                                e.finish("an exclusion", &mut errs);
+                                cfg.exclusions.push(exclusion);
+                            }
+                        }
+                    }
+                    None => errs.at(ex.span, "`exclusions` must be a list"),
+                }
+            }
+            top.finish("the configuration", &mut errs);
         }
-        if errs.list.is_empty() { Ok(cfg) } else { Err(errs.list) }
+        if errs.list.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(errs.list)
+        }
     }
 }
 
@@ -428,11 +532,24 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_located() {
-        let e = parse("checks:\n  includ: [a]\nfoo: 1\ncustomChecks:\n- name: x\n  templat: y\n").expect_err("invalid");
+        let e = parse("checks:\n  includ: [a]\nfoo: 1\ncustomChecks:\n- name: x\n  templat: y\n")
+            .expect_err("invalid");
         let msgs: Vec<String> = e.iter().map(ToString::to_string).collect();
-        assert!(msgs.iter().any(|m| m.starts_with("kubeguard.yaml:2:3: unknown key `includ`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("kubeguard.yaml:3:1: unknown key `foo`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("6:3: unknown key `templat`")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("kubeguard.yaml:2:3: unknown key `includ`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("kubeguard.yaml:3:1: unknown key `foo`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("6:3: unknown key `templat`")),
+            "{msgs:?}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::check::CheckMeta;
 use crate::config::{CheckSpec, Config, ConfigError};
 use crate::finding::{Finding, ObjectRef, References};
 use crate::params::Params;
-use crate::suppress::{by_annotation, by_comment, Exclusions, Verdict};
+use crate::suppress::{Exclusions, Verdict, by_annotation, by_comment};
 use crate::template::{CheckFn, Diagnostic, Template};
 
 /// Object kinds a check applies to.
@@ -49,7 +49,9 @@ pub struct Check {
 
 impl std::fmt::Debug for Check {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Check").field("name", &self.meta.name).finish()
+        f.debug_struct("Check")
+            .field("name", &self.meta.name)
+            .finish()
     }
 }
 
@@ -57,13 +59,22 @@ impl std::fmt::Debug for Check {
 pub type Templates = BTreeMap<&'static str, &'static dyn Template>;
 
 /// Builds a check from its spec.
-pub fn build_check(spec: &CheckSpec, templates: &Templates, builtin: bool, config: &Config) -> Result<Check, Vec<String>> {
+pub fn build_check(
+    spec: &CheckSpec,
+    templates: &Templates,
+    builtin: bool,
+    config: &Config,
+) -> Result<Check, Vec<String>> {
     let Some(template) = templates.get(spec.template.as_str()) else {
-        return Err(vec![format!("check `{}`: unknown template `{}`", spec.name, spec.template)]);
+        return Err(vec![format!(
+            "check `{}`: unknown template `{}`",
+            spec.name, spec.template
+        )]);
     };
     let mut params = spec.params.clone();
     if let Some(over) = config.params.get(&spec.name) {
-        if let (serde_json::Value::Object(base), serde_json::Value::Object(o)) = (&mut params, over) {
+        if let (serde_json::Value::Object(base), serde_json::Value::Object(o)) = (&mut params, over)
+        {
             for (k, v) in o {
                 base.insert(k.clone(), v.clone());
             }
@@ -71,15 +82,28 @@ pub fn build_check(spec: &CheckSpec, templates: &Templates, builtin: bool, confi
             params = over.clone();
         }
     }
-    let bound = Params::validate(template.params(), &params)
-        .map_err(|es| es.into_iter().map(|e| format!("check `{}`: {e}", spec.name)).collect::<Vec<_>>())?;
-    let logic = template.instantiate(&bound).map_err(|e| vec![format!("check `{}`: {e}", spec.name)])?;
+    let bound = Params::validate(template.params(), &params).map_err(|es| {
+        es.into_iter()
+            .map(|e| format!("check `{}`: {e}", spec.name))
+            .collect::<Vec<_>>()
+    })?;
+    let logic = template
+        .instantiate(&bound)
+        .map_err(|e| vec![format!("check `{}`: {e}", spec.name)])?;
     let kinds = if spec.object_kinds.is_empty() {
-        template.supported_kinds().iter().map(|s| s.to_string()).collect()
+        template
+            .supported_kinds()
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     } else {
         spec.object_kinds.clone()
     };
-    let severity = config.severity.get(&spec.name).copied().unwrap_or(spec.severity);
+    let severity = config
+        .severity
+        .get(&spec.name)
+        .copied()
+        .unwrap_or(spec.severity);
     let meta = CheckMeta {
         name: spec.name.clone(),
         template: spec.template.clone(),
@@ -124,10 +148,22 @@ impl Engine {
     /// Resolves the enabled checks as KubeLinter does: the defaults (unless
     /// `doNotAutoAddDefaults`), all built-ins with `addAllBuiltIn`, every custom check, plus
     /// `include`, minus `exclude` (which always wins). Unknown names are errors.
-    pub fn new(templates: &Templates, builtins: &[CheckSpec], config: &Config) -> Result<Engine, Vec<ConfigError>> {
+    pub fn new(
+        templates: &Templates,
+        builtins: &[CheckSpec],
+        config: &Config,
+    ) -> Result<Engine, Vec<ConfigError>> {
         let mut errors = Vec::new();
-        let cfg_path = config.source.as_ref().map_or_else(|| "<flags>".to_string(), |s| s.path().to_string());
-        let err = |message: String| ConfigError { path: cfg_path.clone(), line: 0, column: 0, message };
+        let cfg_path = config
+            .source
+            .as_ref()
+            .map_or_else(|| "<flags>".to_string(), |s| s.path().to_string());
+        let err = |message: String| ConfigError {
+            path: cfg_path.clone(),
+            line: 0,
+            column: 0,
+            message,
+        };
         let mut by_name: HashMap<&str, (&CheckSpec, bool)> = HashMap::new();
         for spec in builtins {
             by_name.insert(&spec.name, (spec, true));
@@ -145,7 +181,9 @@ impl Engine {
         }
         let mut enabled: Vec<&str> = Vec::new();
         for spec in builtins {
-            if (spec.enabled_by_default && !config.do_not_auto_add_defaults) || config.add_all_builtin {
+            if (spec.enabled_by_default && !config.do_not_auto_add_defaults)
+                || config.add_all_builtin
+            {
                 enabled.push(&spec.name);
             }
         }
@@ -154,12 +192,16 @@ impl Engine {
             if by_name.contains_key(name.as_str()) {
                 enabled.push(name);
             } else {
-                errors.push(err(format!("included check `{name}` does not exist (see `kubeguard checks list`)")));
+                errors.push(err(format!(
+                    "included check `{name}` does not exist (see `kubeguard checks list`)"
+                )));
             }
         }
         for name in &config.exclude {
             if !by_name.contains_key(name.as_str()) {
-                errors.push(err(format!("excluded check `{name}` does not exist (see `kubeguard checks list`)")));
+                errors.push(err(format!(
+                    "excluded check `{name}` does not exist (see `kubeguard checks list`)"
+                )));
             }
         }
         for name in config.severity.keys().chain(config.params.keys()) {
@@ -178,7 +220,12 @@ impl Engine {
                 Err(es) => {
                     let lc = spec.origin.0.line_col(spec.origin.1.start);
                     for message in es {
-                        errors.push(ConfigError { path: spec.origin.0.path().to_string(), line: lc.line, column: lc.column, message });
+                        errors.push(ConfigError {
+                            path: spec.origin.0.path().to_string(),
+                            line: lc.line,
+                            column: lc.column,
+                            message,
+                        });
                     }
                 }
             }
@@ -190,7 +237,11 @@ impl Engine {
                 Exclusions::default()
             }
         };
-        if errors.is_empty() { Ok(Engine { checks, exclusions }) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(Engine { checks, exclusions })
+        } else {
+            Err(errors)
+        }
     }
 
     /// The enabled checks, sorted by name.
@@ -226,18 +277,19 @@ impl Engine {
     }
 
     fn finding(&self, check: &Check, obj: &Object, d: Diagnostic, opts: &RunOptions) -> Finding {
-        let location = (!obj.source.text().is_empty()).then(|| obj.source.location(&obj.path, d.field.span));
+        let location =
+            (!obj.source.text().is_empty()).then(|| obj.source.location(&obj.path, d.field.span));
         let mut message = d.message;
         let mut suppressed = by_annotation(obj, &check.meta.name, d.container.as_deref());
-        if suppressed.is_none() {
-            if let Some(loc) = &location {
-                match by_comment(obj, loc.start.line, &check.meta.name, opts.today.as_deref()) {
-                    Verdict::Suppressed(s) => suppressed = Some(s),
-                    Verdict::Expired(date) => {
-                        message.push_str(&format!(" (a kubeguard:ignore comment expired on {date})"));
-                    }
-                    Verdict::None => {}
+        if suppressed.is_none()
+            && let Some(loc) = &location
+        {
+            match by_comment(obj, loc.start.line, &check.meta.name, opts.today.as_deref()) {
+                Verdict::Suppressed(s) => suppressed = Some(s),
+                Verdict::Expired(date) => {
+                    message.push_str(&format!(" (a kubeguard:ignore comment expired on {date})"));
                 }
+                Verdict::None => {}
             }
         }
         if suppressed.is_none() {
@@ -259,5 +311,10 @@ impl Engine {
 
 /// The identity of an object as findings carry it.
 pub fn object_ref(obj: &Object) -> ObjectRef {
-    ObjectRef { api_version: obj.api_version.clone(), kind: obj.kind.clone(), namespace: obj.namespace.clone(), name: obj.name.clone() }
+    ObjectRef {
+        api_version: obj.api_version.clone(),
+        kind: obj.kind.clone(),
+        namespace: obj.namespace.clone(),
+        name: obj.name.clone(),
+    }
 }

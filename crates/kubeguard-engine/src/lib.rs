@@ -16,7 +16,7 @@ pub mod template;
 
 pub use check::CheckMeta;
 pub use config::{CheckSpec, Config, ConfigError, Errors};
-pub use engine::{build_check, object_ref, Check, Engine, RunOptions, Scope, Templates};
+pub use engine::{Check, Engine, RunOptions, Scope, Templates, build_check, object_ref};
 pub use finding::{Finding, InputError, ObjectRef, References, Severity, Suppression};
 pub use matcher::Matcher;
 pub use params::Params;

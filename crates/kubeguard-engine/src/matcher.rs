@@ -21,9 +21,16 @@ impl Matcher {
         let regex = if body.is_empty() {
             None
         } else {
-            Some(Regex::new(body).map_err(|e| format!("invalid regular expression `{body}`: {e}"))?)
+            Some(
+                Regex::new(body)
+                    .map_err(|e| format!("invalid regular expression `{body}`: {e}"))?,
+            )
         };
-        Ok(Matcher { regex, negate, source: pattern.to_string() })
+        Ok(Matcher {
+            regex,
+            negate,
+            source: pattern.to_string(),
+        })
     }
 
     /// Whether `s` matches.

@@ -39,8 +39,12 @@ impl Params {
                 ParamKind::String => v.is_string(),
                 ParamKind::Integer => v.is_i64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
                 ParamKind::Boolean => v.is_boolean(),
-                ParamKind::StringList => v.as_array().is_some_and(|a| a.iter().all(Json::is_string)),
-                ParamKind::StringMap => v.as_object().is_some_and(|m| m.values().all(Json::is_string)),
+                ParamKind::StringList => {
+                    v.as_array().is_some_and(|a| a.iter().all(Json::is_string))
+                }
+                ParamKind::StringMap => v
+                    .as_object()
+                    .is_some_and(|m| m.values().all(Json::is_string)),
             };
             if !ok {
                 errors.push(format!("parameter `{}` must be {}", spec.name, spec.kind));
@@ -65,7 +69,11 @@ impl Params {
                 errors.push(format!("missing required parameter `{}`", spec.name));
             }
         }
-        if errors.is_empty() { Ok(Params { values }) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(Params { values })
+        } else {
+            Err(errors)
+        }
     }
 
     /// Raw value.
@@ -93,7 +101,11 @@ impl Params {
     pub fn strings(&self, name: &str) -> Vec<String> {
         self.get(name)
             .and_then(Json::as_array)
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -101,23 +113,37 @@ impl Params {
     pub fn string_map(&self, name: &str) -> Vec<(String, String)> {
         self.get(name)
             .and_then(Json::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     /// A regex parameter compiled (matches everything when absent or empty).
     pub fn matcher(&self, name: &str) -> Matcher {
-        self.str(name).and_then(|s| Matcher::new(s).ok()).unwrap_or_default()
+        self.str(name)
+            .and_then(|s| Matcher::new(s).ok())
+            .unwrap_or_default()
     }
 
     /// A list of regexes compiled.
     pub fn matchers(&self, name: &str) -> Vec<Matcher> {
-        self.strings(name).iter().filter_map(|s| Matcher::new(s).ok()).collect()
+        self.strings(name)
+            .iter()
+            .filter_map(|s| Matcher::new(s).ok())
+            .collect()
     }
 
     /// The parameters as a JSON object (for display).
     pub fn to_json(&self) -> Json {
-        Json::Object(self.values.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Json::Object(
+            self.values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 }
 
@@ -141,10 +167,17 @@ mod tests {
 
     #[test]
     fn errors_are_collected() {
-        let e = Params::validate(SPECS, &json!({"bogus": 1, "minReplicas": "two", "blockList": ["("]})).expect_err("invalid");
+        let e = Params::validate(
+            SPECS,
+            &json!({"bogus": 1, "minReplicas": "two", "blockList": ["("]}),
+        )
+        .expect_err("invalid");
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e.iter().any(|m| m.contains("unknown parameter `bogus`")));
         assert!(e.iter().any(|m| m.contains("must be integer")));
-        assert!(e.iter().any(|m| m.contains("missing required parameter `key`")));
+        assert!(
+            e.iter()
+                .any(|m| m.contains("missing required parameter `key`"))
+        );
     }
 }

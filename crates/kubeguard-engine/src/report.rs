@@ -59,8 +59,10 @@ pub struct Report {
 impl Report {
     /// Sorts findings and errors and recomputes the finding counters of the summary.
     pub fn finish(&mut self) {
-        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        self.findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.field == b.field);
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings
+            .dedup_by(|a, b| a.sort_key() == b.sort_key() && a.field == b.field);
         self.errors.sort();
         self.errors.dedup();
         self.skipped.sort();

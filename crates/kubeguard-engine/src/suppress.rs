@@ -37,7 +37,13 @@ impl Exclusions {
     /// Compiles exclusions; invalid globs are returned as errors.
     pub fn new(list: &[Exclusion]) -> Result<Exclusions, String> {
         let compile = |pats: &[String]| -> Result<Vec<GlobMatcher>, String> {
-            pats.iter().map(|p| Glob::new(p).map(|g| g.compile_matcher()).map_err(|e| format!("invalid glob `{p}`: {e}"))).collect()
+            pats.iter()
+                .map(|p| {
+                    Glob::new(p)
+                        .map(|g| g.compile_matcher())
+                        .map_err(|e| format!("invalid glob `{p}`: {e}"))
+                })
+                .collect()
         };
         let rules = list
             .iter()
@@ -54,14 +60,23 @@ impl Exclusions {
                 && (nss.is_empty() || nss.iter().any(|g| g.is_match(ns)))
                 && (names.is_empty() || names.iter().any(|g| g.is_match(&obj.name)))
                 && (e.kinds.is_empty() || e.kinds.iter().any(|k| k == &obj.kind));
-            hit.then(|| Suppression { kind: "config", source: describe(e), reason: e.reason.clone() })
+            hit.then(|| Suppression {
+                kind: "config",
+                source: describe(e),
+                reason: e.reason.clone(),
+            })
         })
     }
 }
 
 fn describe(e: &Exclusion) -> String {
     let mut parts = Vec::new();
-    for (label, v) in [("checks", &e.checks), ("namespaces", &e.namespaces), ("names", &e.names), ("kinds", &e.kinds)] {
+    for (label, v) in [
+        ("checks", &e.checks),
+        ("namespaces", &e.namespaces),
+        ("names", &e.names),
+        ("kinds", &e.kinds),
+    ] {
         if !v.is_empty() {
             parts.push(format!("{label}={}", v.join(",")));
         }
@@ -74,7 +89,11 @@ pub fn by_annotation(obj: &Object, check: &str, container: Option<&str>) -> Opti
     if let Some(ann) = obj.annotations() {
         let key = format!("ignore-check.kube-linter.io/{check}");
         if let Some(v) = ann.get(&key) {
-            return Some(Suppression { kind: "annotation", source: key, reason: v.scalar_text().filter(|s| !s.is_empty()) });
+            return Some(Suppression {
+                kind: "annotation",
+                source: key,
+                reason: v.scalar_text().filter(|s| !s.is_empty()),
+            });
         }
         if let Some(v) = ann.get("kube-linter.io/ignore-all") {
             return Some(Suppression {
@@ -86,8 +105,12 @@ pub fn by_annotation(obj: &Object, check: &str, container: Option<&str>) -> Opti
     }
     let metas = [obj.metadata(), obj.pod_template_metadata()];
     for meta in metas.into_iter().flatten() {
-        let Some(ann) = meta.get("annotations") else { continue };
-        let Some(value) = ann.get(IGNORE_ANNOTATION).and_then(Node::scalar_text) else { continue };
+        let Some(ann) = meta.get("annotations") else {
+            continue;
+        };
+        let Some(value) = ann.get(IGNORE_ANNOTATION).and_then(Node::scalar_text) else {
+            continue;
+        };
         for item in value.split(',').map(str::trim) {
             let (name, only) = match item.split_once('@') {
                 Some((n, c)) => (n.trim(), Some(c.trim())),
@@ -102,7 +125,9 @@ pub fn by_annotation(obj: &Object, check: &str, container: Option<&str>) -> Opti
                 return Some(Suppression {
                     kind: "annotation",
                     source: format!("{IGNORE_ANNOTATION}: {item}"),
-                    reason: ann.get(IGNORE_REASON_ANNOTATION).and_then(Node::scalar_text),
+                    reason: ann
+                        .get(IGNORE_REASON_ANNOTATION)
+                        .and_then(Node::scalar_text),
                 });
             }
         }
@@ -119,7 +144,9 @@ pub fn by_comment(obj: &Object, line: u32, check: &str, today: Option<&str>) -> 
     let mut l = line;
     let mut first = true;
     while l >= 1 {
-        let Some(content) = lines.line_text(text, l) else { break };
+        let Some(content) = lines.line_text(text, l) else {
+            break;
+        };
         let is_comment_line = content.trim_start().starts_with('#');
         if !first && !is_comment_line {
             break;
@@ -153,38 +180,48 @@ fn parse_comment(line: &str, check: &str, today: Option<&str>) -> Option<Verdict
             _ => reason_words.push(w),
         }
     }
-    if let (Some(u), Some(t)) = (&until, today) {
-        if u.as_str() < t {
-            return Some(Verdict::Expired(u.clone()));
-        }
+    if let (Some(u), Some(t)) = (&until, today)
+        && u.as_str() < t
+    {
+        return Some(Verdict::Expired(u.clone()));
     }
     let reason = (!reason_words.is_empty()).then(|| reason_words.join(" "));
-    Some(Verdict::Suppressed(Suppression { kind: "comment", source: comment.trim_end().to_string(), reason }))
+    Some(Verdict::Suppressed(Suppression {
+        kind: "comment",
+        source: comment.trim_end().to_string(),
+        reason,
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kubeguard_source::{parse_documents, Limits, SourceFile};
+    use kubeguard_source::{Limits, SourceFile, parse_documents};
     use std::sync::Arc;
 
     fn object(text: &str) -> Object {
         let src = SourceFile::new("t.yaml", text);
         let path: Arc<str> = Arc::from("t.yaml");
-        let doc = parse_documents(text, &Limits::default()).remove(0).expect("ok");
+        let doc = parse_documents(text, &Limits::default())
+            .remove(0)
+            .expect("ok");
         Object::from_document(&src, &path, doc).0.remove(0)
     }
 
     #[test]
     fn annotations() {
-        let o = object("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  annotations:\n    ignore-check.kube-linter.io/latest-tag: pinned by digest elsewhere\nspec:\n  template:\n    metadata:\n      annotations:\n        kubeguard.io/ignore: run-as-non-root@init, host-network\n        kubeguard.io/ignore-reason: legacy\n");
+        let o = object(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  annotations:\n    ignore-check.kube-linter.io/latest-tag: pinned by digest elsewhere\nspec:\n  template:\n    metadata:\n      annotations:\n        kubeguard.io/ignore: run-as-non-root@init, host-network\n        kubeguard.io/ignore-reason: legacy\n",
+        );
         let s = by_annotation(&o, "latest-tag", None).expect("suppressed");
         assert_eq!(s.reason.as_deref(), Some("pinned by digest elsewhere"));
         assert!(by_annotation(&o, "host-network", None).is_some());
         assert!(by_annotation(&o, "run-as-non-root", Some("init")).is_some());
         assert!(by_annotation(&o, "run-as-non-root", Some("web")).is_none());
         assert!(by_annotation(&o, "privileged-container", None).is_none());
-        let all = object("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {kube-linter.io/ignore-all: \"\"}\n");
+        let all = object(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {kube-linter.io/ignore-all: \"\"}\n",
+        );
         assert!(by_annotation(&all, "anything", None).is_some());
     }
 
@@ -192,10 +229,21 @@ mod tests {
     fn comments_with_dates() {
         let t = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  # kubeguard:ignore host-network until=2026-01-01 needs node ports\n  hostNetwork: true\n  hostPID: true # kubeguard:ignore host-pid,host-ipc debugging agent\n  # kubeguard:ignore privileged-container\n  # another comment\n  hostIPC: true\n";
         let o = object(t);
-        assert!(matches!(by_comment(&o, 7, "host-network", Some("2025-12-31")), Verdict::Suppressed(s) if s.reason.as_deref() == Some("needs node ports")));
-        assert_eq!(by_comment(&o, 7, "host-network", Some("2026-01-02")), Verdict::Expired("2026-01-01".into()));
-        assert!(matches!(by_comment(&o, 8, "host-pid", None), Verdict::Suppressed(_)));
-        assert!(matches!(by_comment(&o, 11, "privileged-container", None), Verdict::Suppressed(_)));
+        assert!(
+            matches!(by_comment(&o, 7, "host-network", Some("2025-12-31")), Verdict::Suppressed(s) if s.reason.as_deref() == Some("needs node ports"))
+        );
+        assert_eq!(
+            by_comment(&o, 7, "host-network", Some("2026-01-02")),
+            Verdict::Expired("2026-01-01".into())
+        );
+        assert!(matches!(
+            by_comment(&o, 8, "host-pid", None),
+            Verdict::Suppressed(_)
+        ));
+        assert!(matches!(
+            by_comment(&o, 11, "privileged-container", None),
+            Verdict::Suppressed(_)
+        ));
         assert_eq!(by_comment(&o, 11, "host-ipc", None), Verdict::None);
         assert_eq!(by_comment(&o, 4, "host-network", None), Verdict::None);
     }

@@ -51,7 +51,13 @@ pub struct ParamSpec {
 impl ParamSpec {
     /// An optional parameter.
     pub const fn new(name: &'static str, kind: ParamKind, description: &'static str) -> Self {
-        ParamSpec { name, kind, required: false, description, regex: false }
+        ParamSpec {
+            name,
+            kind,
+            required: false,
+            description,
+            regex: false,
+        }
     }
 
     /// Marks it required.
@@ -81,19 +87,35 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic on a field.
     pub fn new(message: impl Into<String>, field: FieldRef) -> Self {
-        Diagnostic { message: message.into(), field, container: None }
+        Diagnostic {
+            message: message.into(),
+            field,
+            container: None,
+        }
     }
 
     /// A diagnostic on a field of a container.
-    pub fn in_container(c: &ContainerView<'_>, message: impl Into<String>, field: FieldRef) -> Self {
-        Diagnostic { message: message.into(), field, container: Some(c.name().to_string()) }
+    pub fn in_container(
+        c: &ContainerView<'_>,
+        message: impl Into<String>,
+        field: FieldRef,
+    ) -> Self {
+        Diagnostic {
+            message: message.into(),
+            field,
+            container: Some(c.name().to_string()),
+        }
     }
 
     /// A diagnostic about the object as a whole (points at its `kind:`).
     pub fn on_object(obj: &Object, message: impl Into<String>) -> Self {
         Diagnostic {
             message: message.into(),
-            field: FieldRef { path: String::new(), span: obj.anchor_span(), present: true },
+            field: FieldRef {
+                path: String::new(),
+                span: obj.anchor_span(),
+                present: true,
+            },
             container: None,
         }
     }

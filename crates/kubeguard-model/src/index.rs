@@ -34,12 +34,22 @@ impl Context {
                 workloads.push(i);
             }
         }
-        Context { objects, by_kind, service_accounts, workloads }
+        Context {
+            objects,
+            by_kind,
+            service_accounts,
+            workloads,
+        }
     }
 
     /// Objects of a kind (any group), in load order.
     pub fn of_kind<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.by_kind.get(kind).map(Vec::as_slice).unwrap_or(&[]).iter().map(|&i| &self.objects[i])
+        self.by_kind
+            .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&i| &self.objects[i])
     }
 
     /// Objects that run pods (KubeLinter's `DeploymentLike`), in load order.
@@ -50,12 +60,19 @@ impl Context {
     /// Whether a ServiceAccount `name` exists in `namespace` (compared as written: an absent
     /// namespace only equals an absent namespace, as KubeLinter compares).
     pub fn has_service_account(&self, namespace: Option<&str>, name: &str) -> bool {
-        self.service_accounts.contains(&(namespace.map(str::to_string), name.to_string()))
+        self.service_accounts
+            .contains(&(namespace.map(str::to_string), name.to_string()))
     }
 
     /// Workloads in `namespace` whose pod labels `selector` matches.
-    pub fn workloads_selected<'a>(&'a self, namespace: Option<&'a str>, selector: &'a Selector) -> impl Iterator<Item = &'a Object> + 'a {
-        self.workloads().filter(move |w| w.namespace.as_deref() == namespace && selector.matches(w.pod_labels()))
+    pub fn workloads_selected<'a>(
+        &'a self,
+        namespace: Option<&'a str>,
+        selector: &'a Selector,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.workloads().filter(move |w| {
+            w.namespace.as_deref() == namespace && selector.matches(w.pod_labels())
+        })
     }
 
     /// The object a `scaleTargetRef`-style reference (`kind`, `name`, optional `apiVersion`)
@@ -63,6 +80,7 @@ impl Context {
     pub fn find_ref(&self, namespace: Option<&str>, reference: &Node) -> Option<&Object> {
         let kind = reference.get("kind").and_then(Node::as_str)?;
         let name = reference.get("name").and_then(Node::scalar_text)?;
-        self.of_kind(kind).find(|o| o.name == name && o.namespace.as_deref() == namespace)
+        self.of_kind(kind)
+            .find(|o| o.name == name && o.namespace.as_deref() == namespace)
     }
 }

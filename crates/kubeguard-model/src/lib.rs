@@ -11,7 +11,9 @@ mod pod;
 mod selector;
 
 pub use index::Context;
-pub use locate::{anchor_span, locate, parse_path, FieldRef, Seg};
+pub use locate::{FieldRef, Seg, anchor_span, locate, parse_path};
 pub use object::{NotAnObject, Object, WorkloadKind};
-pub use pod::{entry_span, string_map, ContainerKind, ContainerView, Effective, Level, PodSpecView};
+pub use pod::{
+    ContainerKind, ContainerView, Effective, Level, PodSpecView, entry_span, string_map,
+};
 pub use selector::{Requirement, Selector};

@@ -27,9 +27,17 @@ pub enum Seg<'a> {
 pub fn anchor_span(node: &Node) -> Span {
     match &node.value {
         Value::Map(m) => match m.entries.first() {
-            Some((k, v)) if !matches!(v.value, Value::Map(_) | Value::Seq(_)) => k.span.cover(v.span),
+            Some((k, v)) if !matches!(v.value, Value::Map(_) | Value::Seq(_)) => {
+                k.span.cover(v.span)
+            }
             Some((k, _)) => k.span,
-            None => Span::new(node.span.start, node.span.start.saturating_add(1).min(node.span.end.max(node.span.start))),
+            None => Span::new(
+                node.span.start,
+                node.span
+                    .start
+                    .saturating_add(1)
+                    .min(node.span.end.max(node.span.start)),
+            ),
         },
         Value::Seq(items) => items.first().map_or(node.span, anchor_span),
         _ => node.span,
@@ -62,7 +70,11 @@ pub fn locate(base: &Node, base_path: &str, segs: &[Seg<'_>]) -> FieldRef {
         }
         let next = match (seg, &node.value) {
             (Seg::Key(k), Value::Map(m)) => m.get_entry(k).map(|(key, v)| {
-                let s = if matches!(v.value, Value::Map(_) | Value::Seq(_)) || v.is_null() { key.span } else { v.span };
+                let s = if matches!(v.value, Value::Map(_) | Value::Seq(_)) || v.is_null() {
+                    key.span
+                } else {
+                    v.span
+                };
                 (v, s)
             }),
             (Seg::Index(i), Value::Seq(items)) => items.get(*i).map(|v| (v, anchor_span(v))),
@@ -76,7 +88,11 @@ pub fn locate(base: &Node, base_path: &str, segs: &[Seg<'_>]) -> FieldRef {
             None => present = false,
         }
     }
-    FieldRef { path, span, present }
+    FieldRef {
+        path,
+        span,
+        present,
+    }
 }
 
 /// Parses a dotted path with `[i]` indices (`a.b[0].c`) into segments.
@@ -99,20 +115,38 @@ pub fn parse_path(path: &str) -> Vec<Seg<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kubeguard_source::{parse_documents, Limits};
+    use kubeguard_source::{Limits, parse_documents};
 
     #[test]
     fn present_and_missing_fields() {
         let t = "spec:\n  containers:\n  - name: web\n    securityContext:\n      runAsUser: 0\n";
-        let root = parse_documents(t, &Limits::default()).remove(0).expect("ok").root;
-        let f = locate(&root, "", &parse_path("spec.containers[0].securityContext.runAsUser"));
+        let root = parse_documents(t, &Limits::default())
+            .remove(0)
+            .expect("ok")
+            .root;
+        let f = locate(
+            &root,
+            "",
+            &parse_path("spec.containers[0].securityContext.runAsUser"),
+        );
         assert!(f.present);
         assert_eq!(&t[f.span.start as usize..f.span.end as usize], "0");
         assert_eq!(f.path, "spec.containers[0].securityContext.runAsUser");
-        let f = locate(&root, "", &parse_path("spec.containers[0].securityContext.privileged"));
+        let f = locate(
+            &root,
+            "",
+            &parse_path("spec.containers[0].securityContext.privileged"),
+        );
         assert!(!f.present);
-        assert_eq!(&t[f.span.start as usize..f.span.end as usize], "securityContext");
-        let f = locate(&root, "", &parse_path("spec.containers[0].resources.limits.cpu"));
+        assert_eq!(
+            &t[f.span.start as usize..f.span.end as usize],
+            "securityContext"
+        );
+        let f = locate(
+            &root,
+            "",
+            &parse_path("spec.containers[0].resources.limits.cpu"),
+        );
         assert_eq!(&t[f.span.start as usize..f.span.end as usize], "name: web");
         assert_eq!(f.path, "spec.containers[0].resources.limits.cpu");
     }

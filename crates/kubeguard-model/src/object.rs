@@ -42,17 +42,34 @@ impl Object {
     /// Reads the objects of a parsed document: the document itself, or the items of a
     /// `List`/`*List`. Documents that are empty are ignored; documents without `apiVersion`
     /// and `kind` are reported as [`NotAnObject`].
-    pub fn from_document(source: &Arc<SourceFile>, path: &Arc<str>, doc: Document) -> (Vec<Object>, Vec<NotAnObject>) {
+    pub fn from_document(
+        source: &Arc<SourceFile>,
+        path: &Arc<str>,
+        doc: Document,
+    ) -> (Vec<Object>, Vec<NotAnObject>) {
         let mut objects = Vec::new();
         let mut skipped = Vec::new();
-        let Document { index, root, warnings } = doc;
+        let Document {
+            index,
+            root,
+            warnings,
+        } = doc;
         if root.is_null() {
             return (objects, skipped);
         }
-        let is_list = root.get("kind").and_then(Node::as_str).is_some_and(|k| k.ends_with("List"))
+        let is_list = root
+            .get("kind")
+            .and_then(Node::as_str)
+            .is_some_and(|k| k.ends_with("List"))
             && root.get("items").is_some_and(|i| i.as_seq().is_some());
         if is_list {
-            let Node { value: Value::Map(Map { entries }), .. } = root else { return (objects, skipped) };
+            let Node {
+                value: Value::Map(Map { entries }),
+                ..
+            } = root
+            else {
+                return (objects, skipped);
+            };
             for (k, v) in entries {
                 if &*k.text != "items" {
                     continue;
@@ -61,7 +78,10 @@ impl Object {
                     for (i, item) in items.into_iter().enumerate() {
                         match Object::new(source, path, index, item, Vec::new()) {
                             Ok(o) => objects.push(o),
-                            Err(reason) => skipped.push(NotAnObject { doc_index: index, reason: format!("List item {i}: {reason}") }),
+                            Err(reason) => skipped.push(NotAnObject {
+                                doc_index: index,
+                                reason: format!("List item {i}: {reason}"),
+                            }),
                         }
                     }
                 }
@@ -73,17 +93,34 @@ impl Object {
         }
         match Object::new(source, path, index, root, warnings) {
             Ok(o) => objects.push(o),
-            Err(reason) => skipped.push(NotAnObject { doc_index: index, reason }),
+            Err(reason) => skipped.push(NotAnObject {
+                doc_index: index,
+                reason,
+            }),
         }
         (objects, skipped)
     }
 
-    fn new(source: &Arc<SourceFile>, path: &Arc<str>, doc_index: usize, root: Node, warnings: Vec<LoadWarning>) -> Result<Object, String> {
+    fn new(
+        source: &Arc<SourceFile>,
+        path: &Arc<str>,
+        doc_index: usize,
+        root: Node,
+        warnings: Vec<LoadWarning>,
+    ) -> Result<Object, String> {
         if root.as_map().is_none() {
             return Err("document is not a mapping".into());
         }
-        let api_version = root.get("apiVersion").and_then(Node::as_str).unwrap_or_default().to_string();
-        let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default().to_string();
+        let api_version = root
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let kind = root
+            .get("kind")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string();
         match (api_version.is_empty(), kind.is_empty()) {
             (true, true) => return Err("document has no apiVersion and no kind".into()),
             (true, false) => return Err("document has no apiVersion".into()),
@@ -95,7 +132,10 @@ impl Object {
             .and_then(|m| m.get("name").or_else(|| m.get("generateName")))
             .and_then(Node::scalar_text)
             .unwrap_or_default();
-        let namespace = meta.and_then(|m| m.get("namespace")).and_then(Node::scalar_text).filter(|s| !s.is_empty());
+        let namespace = meta
+            .and_then(|m| m.get("namespace"))
+            .and_then(Node::scalar_text)
+            .filter(|s| !s.is_empty());
         Ok(Object {
             source: source.clone(),
             path: path.clone(),
@@ -123,7 +163,9 @@ impl Object {
 
     /// API version without the group.
     pub fn version(&self) -> &str {
-        self.api_version.rsplit_once('/').map_or(&self.api_version, |(_, v)| v)
+        self.api_version
+            .rsplit_once('/')
+            .map_or(&self.api_version, |(_, v)| v)
     }
 
     /// `metadata`.
@@ -166,7 +208,9 @@ impl Object {
     /// not, as in KubeLinter). kubeguard adds Argo Rollouts; PodTemplates run nothing and are
     /// left out.
     pub fn is_deployment_like(&self) -> bool {
-        self.workload_kind().is_some_and(|k| k != WorkloadKind::PodTemplate) && self.group() != "extensions"
+        self.workload_kind()
+            .is_some_and(|k| k != WorkloadKind::PodTemplate)
+            && self.group() != "extensions"
     }
 
     /// The pod spec of a workload: `spec` of a Pod, `spec.template.spec` of a controller,
@@ -175,20 +219,30 @@ impl Object {
         let kind = self.workload_kind()?;
         let (keys, path): (&[&str], &'static str) = match kind {
             WorkloadKind::Pod => (&["spec"], "spec"),
-            WorkloadKind::CronJob => (&["spec", "jobTemplate", "spec", "template", "spec"], "spec.jobTemplate.spec.template.spec"),
+            WorkloadKind::CronJob => (
+                &["spec", "jobTemplate", "spec", "template", "spec"],
+                "spec.jobTemplate.spec.template.spec",
+            ),
             WorkloadKind::PodTemplate => (&["template", "spec"], "template.spec"),
             _ => (&["spec", "template", "spec"], "spec.template.spec"),
         };
         let node = self.root.path(keys)?;
         node.as_map()?;
-        Some(PodSpecView { node, path, object: self })
+        Some(PodSpecView {
+            node,
+            path,
+            object: self,
+        })
     }
 
     /// The pod template's metadata (`spec.template.metadata`, or the object's metadata for a Pod).
     pub fn pod_template_metadata(&self) -> Option<&Node> {
         match self.workload_kind()? {
             WorkloadKind::Pod => self.metadata(),
-            WorkloadKind::CronJob => self.root.path(&["spec", "jobTemplate", "spec", "template", "metadata"]),
+            WorkloadKind::CronJob => {
+                self.root
+                    .path(&["spec", "jobTemplate", "spec", "template", "metadata"])
+            }
             WorkloadKind::PodTemplate => self.root.path(&["template", "metadata"]),
             _ => self.root.path(&["spec", "template", "metadata"]),
         }
@@ -202,8 +256,12 @@ impl Object {
     /// `spec.replicas` of a scalable workload (1 when absent, `None` for kinds without replicas).
     pub fn replicas(&self) -> Option<(i64, Option<&Node>)> {
         match self.workload_kind()? {
-            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController
-            | WorkloadKind::DeploymentConfig | WorkloadKind::Rollout => {
+            WorkloadKind::Deployment
+            | WorkloadKind::StatefulSet
+            | WorkloadKind::ReplicaSet
+            | WorkloadKind::ReplicationController
+            | WorkloadKind::DeploymentConfig
+            | WorkloadKind::Rollout => {
                 let node = self.root.path(&["spec", "replicas"]);
                 Some((node.and_then(Node::as_i64).unwrap_or(1), node))
             }

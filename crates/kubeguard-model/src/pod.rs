@@ -3,7 +3,7 @@
 
 use kubeguard_source::{Map, Node, Span};
 
-use crate::locate::{anchor_span, locate, parse_path, FieldRef, Seg};
+use crate::locate::{FieldRef, Seg, anchor_span, locate, parse_path};
 use crate::object::Object;
 
 /// A pod spec inside a workload.
@@ -89,7 +89,10 @@ impl<'a> PodSpecView<'a> {
     }
 
     /// Containers of one kind.
-    pub fn containers_of(&self, kind: ContainerKind) -> impl Iterator<Item = ContainerView<'a>> + 'a {
+    pub fn containers_of(
+        &self,
+        kind: ContainerKind,
+    ) -> impl Iterator<Item = ContainerView<'a>> + 'a {
         let pod = *self;
         self.node
             .get(kind.field())
@@ -98,7 +101,12 @@ impl<'a> PodSpecView<'a> {
             .iter()
             .enumerate()
             .filter(|(_, n)| n.as_map().is_some())
-            .map(move |(index, node)| ContainerView { node, kind, index, pod })
+            .map(move |(index, node)| ContainerView {
+                node,
+                kind,
+                index,
+                pod,
+            })
     }
 
     /// Regular containers.
@@ -108,17 +116,24 @@ impl<'a> PodSpecView<'a> {
 
     /// Init containers, then regular containers (what KubeLinter's checks iterate).
     pub fn init_and_regular(&self) -> impl Iterator<Item = ContainerView<'a>> + 'a {
-        self.containers_of(ContainerKind::Init).chain(self.containers_of(ContainerKind::Regular))
+        self.containers_of(ContainerKind::Init)
+            .chain(self.containers_of(ContainerKind::Regular))
     }
 
     /// Init, regular and ephemeral containers.
     pub fn all_containers(&self) -> impl Iterator<Item = ContainerView<'a>> + 'a {
-        self.init_and_regular().chain(self.containers_of(ContainerKind::Ephemeral))
+        self.init_and_regular()
+            .chain(self.containers_of(ContainerKind::Ephemeral))
     }
 
     /// `volumes` entries.
     pub fn volumes(&self) -> impl Iterator<Item = (usize, &'a Node)> + 'a {
-        self.node.get("volumes").and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate()
+        self.node
+            .get("volumes")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
     }
 
     /// A boolean field of the pod spec (`hostNetwork`), false when absent.
@@ -130,10 +145,10 @@ impl<'a> PodSpecView<'a> {
     /// `serviceAccount`), with its node.
     pub fn service_account(&self) -> Option<(String, &'a Node)> {
         for key in ["serviceAccountName", "serviceAccount"] {
-            if let Some(n) = self.node.get(key) {
-                if let Some(s) = n.scalar_text().filter(|s| !s.is_empty()) {
-                    return Some((s, n));
-                }
+            if let Some(n) = self.node.get(key)
+                && let Some(s) = n.scalar_text().filter(|s| !s.is_empty())
+            {
+                return Some((s, n));
             }
         }
         None
@@ -173,7 +188,11 @@ impl<'a> ContainerView<'a> {
 
     /// The container itself, for findings about it as a whole (its `name:` line).
     pub fn anchor(&self) -> FieldRef {
-        FieldRef { path: self.path(), span: anchor_span(self.node), present: true }
+        FieldRef {
+            path: self.path(),
+            span: anchor_span(self.node),
+            present: true,
+        }
     }
 
     /// The container's `securityContext`.
@@ -191,30 +210,59 @@ impl<'a> ContainerView<'a> {
     /// `windowsOptions`): the container's if set, else the pod's.
     pub fn effective(&self, key: &str) -> Option<Effective<'a>> {
         if let Some(node) = self.sc(key) {
-            return Some(Effective { node, level: Level::Container, field: self.locate_segs(&[Seg::Key("securityContext"), Seg::Key(key)]) });
+            return Some(Effective {
+                node,
+                level: Level::Container,
+                field: self.locate_segs(&[Seg::Key("securityContext"), Seg::Key(key)]),
+            });
         }
-        let node = self.pod.security_context()?.get(key).filter(|n| !n.is_null())?;
-        Some(Effective { node, level: Level::Pod, field: self.pod.locate(&format!("securityContext.{key}")) })
+        let node = self
+            .pod
+            .security_context()?
+            .get(key)
+            .filter(|n| !n.is_null())?;
+        Some(Effective {
+            node,
+            level: Level::Pod,
+            field: self.pod.locate(&format!("securityContext.{key}")),
+        })
     }
 
     /// `ports` entries.
     pub fn ports(&self) -> impl Iterator<Item = (usize, &'a Node)> + 'a {
-        self.node.get("ports").and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate()
+        self.node
+            .get("ports")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
     }
 
     /// `env` entries.
     pub fn env(&self) -> impl Iterator<Item = (usize, &'a Node)> + 'a {
-        self.node.get("env").and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate()
+        self.node
+            .get("env")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
     }
 
     /// `resources.<kind>.<resource>` (`requests`/`limits`, `cpu`/`memory`).
     pub fn resource(&self, kind: &str, resource: &str) -> Option<&'a Node> {
-        self.node.path(&["resources", kind, resource]).filter(|n| !n.is_null())
+        self.node
+            .path(&["resources", kind, resource])
+            .filter(|n| !n.is_null())
     }
 
     /// `volumeMounts` entries.
     pub fn volume_mounts(&self) -> impl Iterator<Item = (usize, &'a Node)> + 'a {
-        self.node.get("volumeMounts").and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate()
+        self.node
+            .get("volumeMounts")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
     }
 
     /// The entries of the container's `securityContext.capabilities.<list>` (`add` or `drop`).
@@ -231,7 +279,12 @@ impl<'a> ContainerView<'a> {
 
 /// Reads a string map (labels, selectors) into pairs of text.
 pub fn string_map(map: Option<&Map>) -> Vec<(String, String)> {
-    map.map(|m| m.iter().map(|(k, v)| (k.to_string(), v.scalar_text().unwrap_or_default())).collect()).unwrap_or_default()
+    map.map(|m| {
+        m.iter()
+            .map(|(k, v)| (k.to_string(), v.scalar_text().unwrap_or_default()))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The span of a node's mapping entry for display.
@@ -243,13 +296,15 @@ pub fn entry_span(map: &Node, key: &str) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kubeguard_source::{parse_documents, Limits, SourceFile};
+    use kubeguard_source::{Limits, SourceFile, parse_documents};
     use std::sync::Arc;
 
     fn object(text: &str) -> Object {
         let src = SourceFile::new("t.yaml", text);
         let path: Arc<str> = Arc::from("t.yaml");
-        let doc = parse_documents(text, &Limits::default()).remove(0).expect("ok");
+        let doc = parse_documents(text, &Limits::default())
+            .remove(0)
+            .expect("ok");
         Object::from_document(&src, &path, doc).0.remove(0)
     }
 
@@ -259,14 +314,23 @@ mod tests {
         let o = object(t);
         let pod = o.pod_spec().expect("pod");
         let cs: Vec<_> = pod.init_and_regular().collect();
-        assert_eq!(cs.iter().map(|c| c.name()).collect::<Vec<_>>(), ["init", "a", "b"]);
+        assert_eq!(
+            cs.iter().map(|c| c.name()).collect::<Vec<_>>(),
+            ["init", "a", "b"]
+        );
         let a = cs[1].effective("runAsNonRoot").expect("set");
         assert_eq!((a.node.as_bool(), a.level), (Some(false), Level::Container));
-        assert_eq!(a.field.path, "spec.template.spec.containers[0].securityContext.runAsNonRoot");
+        assert_eq!(
+            a.field.path,
+            "spec.template.spec.containers[0].securityContext.runAsNonRoot"
+        );
         // An explicit null at container level does not override.
         let b = cs[2].effective("runAsNonRoot").expect("set");
         assert_eq!((b.node.as_bool(), b.level), (Some(true), Level::Pod));
-        assert_eq!(b.field.path, "spec.template.spec.securityContext.runAsNonRoot");
+        assert_eq!(
+            b.field.path,
+            "spec.template.spec.securityContext.runAsNonRoot"
+        );
         let u = cs[0].effective("runAsUser").expect("set");
         assert_eq!(u.node.as_i64(), Some(1000));
         assert!(cs[0].effective("runAsGroup").is_none());
@@ -274,14 +338,23 @@ mod tests {
 
     #[test]
     fn pod_spec_paths_per_kind() {
-        let cj = object("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: x}]\n");
+        let cj = object(
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: x}]\n",
+        );
         let pod = cj.pod_spec().expect("pod");
-        assert_eq!(pod.containers().next().expect("c").path(), "spec.jobTemplate.spec.template.spec.containers[0]");
-        let p = object("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: x}]\n");
+        assert_eq!(
+            pod.containers().next().expect("c").path(),
+            "spec.jobTemplate.spec.template.spec.containers[0]"
+        );
+        let p = object(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: x}]\n",
+        );
         assert_eq!(p.pod_spec().expect("pod").path, "spec");
         let s = object("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {}\n");
         assert!(s.pod_spec().is_none());
-        let r = object("apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec:\n  template:\n    spec:\n      containers: [{name: x}]\n");
+        let r = object(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec:\n  template:\n    spec:\n      containers: [{name: x}]\n",
+        );
         assert!(r.pod_spec().is_some());
     }
 }

@@ -30,18 +30,39 @@ impl Selector {
     /// From a plain map selector (`Service.spec.selector`).
     pub fn from_map(map: &Map) -> Selector {
         Selector {
-            requirements: map.iter().map(|(k, v)| Requirement::Equals(k.to_string(), v.scalar_text().unwrap_or_default())).collect(),
+            requirements: map
+                .iter()
+                .map(|(k, v)| {
+                    Requirement::Equals(k.to_string(), v.scalar_text().unwrap_or_default())
+                })
+                .collect(),
         }
     }
 
     /// From a `LabelSelector` (`matchLabels`, `matchExpressions`). `None` when an operator is
     /// unknown (Kubernetes rejects such selectors).
     pub fn from_label_selector(node: &Node) -> Option<Selector> {
-        let mut sel = node.get("matchLabels").and_then(Node::as_map).map(Selector::from_map).unwrap_or_default();
-        for expr in node.get("matchExpressions").and_then(Node::as_seq).unwrap_or(&[]) {
-            let key = expr.get("key").and_then(Node::scalar_text).unwrap_or_default();
-            let values: Vec<String> =
-                expr.get("values").and_then(Node::as_seq).unwrap_or(&[]).iter().filter_map(Node::scalar_text).collect();
+        let mut sel = node
+            .get("matchLabels")
+            .and_then(Node::as_map)
+            .map(Selector::from_map)
+            .unwrap_or_default();
+        for expr in node
+            .get("matchExpressions")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+        {
+            let key = expr
+                .get("key")
+                .and_then(Node::scalar_text)
+                .unwrap_or_default();
+            let values: Vec<String> = expr
+                .get("values")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(Node::scalar_text)
+                .collect();
             let op = expr.get("operator").and_then(Node::as_str).unwrap_or("");
             sel.requirements.push(match op {
                 "In" => Requirement::In(key, values),
@@ -75,10 +96,13 @@ impl Selector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kubeguard_source::{parse_documents, Limits};
+    use kubeguard_source::{Limits, parse_documents};
 
     fn node(t: &str) -> Node {
-        parse_documents(t, &Limits::default()).remove(0).expect("ok").root
+        parse_documents(t, &Limits::default())
+            .remove(0)
+            .expect("ok")
+            .root
     }
 
     #[test]
@@ -87,9 +111,17 @@ mod tests {
         let labels = labels.as_map();
         let s = Selector::from_label_selector(&node("matchLabels: {app: web}\nmatchExpressions:\n- {key: tier, operator: In, values: [front, back]}\n- {key: env, operator: NotIn, values: [prod]}\n- {key: gone, operator: DoesNotExist}\n")).expect("valid");
         assert!(s.matches(labels));
-        let s = Selector::from_label_selector(&node("matchExpressions:\n- {key: env, operator: Exists}\n")).expect("valid");
+        let s = Selector::from_label_selector(&node(
+            "matchExpressions:\n- {key: env, operator: Exists}\n",
+        ))
+        .expect("valid");
         assert!(!s.matches(labels));
-        assert!(Selector::from_label_selector(&node("matchExpressions:\n- {key: env, operator: Bogus}\n")).is_none());
+        assert!(
+            Selector::from_label_selector(&node(
+                "matchExpressions:\n- {key: env, operator: Bogus}\n"
+            ))
+            .is_none()
+        );
         assert!(Selector::default().matches(None));
         let m = node("app: web\n");
         assert!(Selector::from_map(m.as_map().expect("map")).matches(labels));

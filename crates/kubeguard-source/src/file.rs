@@ -28,7 +28,11 @@ pub struct Location {
 impl SourceFile {
     /// A new source with a display `path` and its `text`.
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
-        Arc::new(SourceFile { path: path.into(), text: text.into(), lines: OnceLock::new() })
+        Arc::new(SourceFile {
+            path: path.into(),
+            text: text.into(),
+            lines: OnceLock::new(),
+        })
     }
 
     /// The display path.
@@ -53,11 +57,18 @@ impl SourceFile {
 
     /// Resolves a span to a [`Location`] sharing `path`.
     pub fn location(&self, path: &Arc<str>, span: Span) -> Location {
-        Location { path: path.clone(), start: self.line_col(span.start), end: self.line_col(span.end), span }
+        Location {
+            path: path.clone(),
+            start: self.line_col(span.start),
+            end: self.line_col(span.end),
+            span,
+        }
     }
 
     /// The text of a span (empty if the span is out of range or splits a character).
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 }

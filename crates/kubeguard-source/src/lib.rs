@@ -16,7 +16,8 @@ mod node;
 mod resolve;
 
 pub use loader::{
-    looks_like_helm, parse_chunk, parse_documents, split_documents, Chunk, Document, Limits, LoadError, LoadWarning,
+    Chunk, Document, Limits, LoadError, LoadWarning, looks_like_helm, parse_chunk, parse_documents,
+    split_documents,
 };
-pub use node::{format_float, Key, Map, Node, Value};
+pub use node::{Key, Map, Node, Value, format_float};
 pub use resolve::resolve_plain;

@@ -26,7 +26,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 256, max_alias_nodes: 1_000_000, max_file_size: 50 * 1024 * 1024 }
+        Limits {
+            max_depth: 256,
+            max_alias_nodes: 1_000_000,
+            max_file_size: 50 * 1024 * 1024,
+        }
     }
 }
 
@@ -93,12 +97,19 @@ pub fn split_documents(text: &str) -> Vec<Chunk> {
         let eol = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
         let line = &bytes[pos..eol];
         let marker = |m: &[u8]| {
-            line.starts_with(m) && line.get(3).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r'))
+            line.starts_with(m)
+                && line
+                    .get(3)
+                    .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r'))
         };
         let next = (eol + 1).min(bytes.len());
         if marker(b"---") {
             if has_content {
-                chunks.push(Chunk { start: start as u32, end: pos as u32, first_line: start_line });
+                chunks.push(Chunk {
+                    start: start as u32,
+                    end: pos as u32,
+                    first_line: start_line,
+                });
                 start = pos;
                 start_line = line_no;
             }
@@ -106,14 +117,21 @@ pub fn split_documents(text: &str) -> Vec<Chunk> {
             has_content = true;
         } else if marker(b"...") {
             if has_content {
-                chunks.push(Chunk { start: start as u32, end: next as u32, first_line: start_line });
+                chunks.push(Chunk {
+                    start: start as u32,
+                    end: next as u32,
+                    first_line: start_line,
+                });
             }
             start = next;
             start_line = line_no + 1;
             has_content = false;
         } else if !has_content {
             let t = line.trim_ascii();
-            if !(t.is_empty() || t.starts_with(b"#") || (t.starts_with(b"%") && line.starts_with(b"%"))) {
+            if !(t.is_empty()
+                || t.starts_with(b"#")
+                || (t.starts_with(b"%") && line.starts_with(b"%")))
+            {
                 has_content = true;
             }
         }
@@ -123,7 +141,11 @@ pub fn split_documents(text: &str) -> Vec<Chunk> {
         }
     }
     if has_content && start < bytes.len() {
-        chunks.push(Chunk { start: start as u32, end: bytes.len() as u32, first_line: start_line });
+        chunks.push(Chunk {
+            start: start as u32,
+            end: bytes.len() as u32,
+            first_line: start_line,
+        });
     }
     chunks
 }
@@ -141,7 +163,13 @@ pub fn parse_documents(text: &str, limits: &Limits) -> Vec<Result<Document, Load
 
 /// Parses one chunk of `text` as document number `index`. An empty document (a bare `---`)
 /// gives a null root.
-pub fn parse_chunk(text: &str, lines: &LineIndex, chunk: Chunk, index: usize, limits: &Limits) -> Result<Document, LoadError> {
+pub fn parse_chunk(
+    text: &str,
+    lines: &LineIndex,
+    chunk: Chunk,
+    index: usize,
+    limits: &Limits,
+) -> Result<Document, LoadError> {
     let body = &text[chunk.start as usize..chunk.end as usize];
     let mut builder = Builder {
         text,
@@ -177,8 +205,15 @@ pub fn parse_chunk(text: &str, lines: &LineIndex, chunk: Chunk, index: usize, li
             }
         }
     }
-    let root = builder.root.take().unwrap_or_else(|| Node::new(Span::empty(chunk.start), Value::Null));
-    Ok(Document { index, root, warnings: builder.warnings })
+    let root = builder
+        .root
+        .take()
+        .unwrap_or_else(|| Node::new(Span::empty(chunk.start), Value::Null));
+    Ok(Document {
+        index,
+        root,
+        warnings: builder.warnings,
+    })
 }
 
 fn scan_message(info: &str) -> String {
@@ -190,22 +225,47 @@ fn scan_message(info: &str) -> String {
 
 fn with_helm_hint(mut msg: String, body: &str) -> String {
     if looks_like_helm(body) {
-        msg.push_str("; this looks like an unrendered Helm template: render it with `helm template` first");
+        msg.push_str(
+            "; this looks like an unrendered Helm template: render it with `helm template` first",
+        );
     }
     msg
 }
 
 /// Whether a text holds Go template actions typical of an unrendered Helm chart.
 pub fn looks_like_helm(body: &str) -> bool {
-    let Some(_) = memchr::memmem::find(body.as_bytes(), b"{{") else { return false };
-    ["{{-", "-}}", ".Values", ".Release", ".Chart", "{{ include", "{{ template", "{{ if", "{{ range", "{{- "]
-        .iter()
-        .any(|p| body.contains(p))
+    let Some(_) = memchr::memmem::find(body.as_bytes(), b"{{") else {
+        return false;
+    };
+    [
+        "{{-",
+        "-}}",
+        ".Values",
+        ".Release",
+        ".Chart",
+        "{{ include",
+        "{{ template",
+        "{{ if",
+        "{{ range",
+        "{{- ",
+    ]
+    .iter()
+    .any(|p| body.contains(p))
 }
 
 enum Frame {
-    Seq { start: u32, anchor: usize, items: Vec<Node> },
-    Map { start: u32, anchor: usize, entries: Vec<(Key, Node)>, key: Option<Key>, merges: Vec<Node> },
+    Seq {
+        start: u32,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: u32,
+        anchor: usize,
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
+        merges: Vec<Node>,
+    },
 }
 
 struct Builder<'a> {
@@ -233,15 +293,24 @@ impl Builder<'_> {
             return self.base + (m.index().min(self.body.len())) as u32;
         }
         let line = self.first_line + m.line().saturating_sub(1) as u32;
-        let Some(line_start) = self.lines.line_start(line) else { return self.base + self.body.len() as u32 };
+        let Some(line_start) = self.lines.line_start(line) else {
+            return self.base + self.body.len() as u32;
+        };
         let rest = &self.text[line_start as usize..];
-        let col = rest.char_indices().nth(m.col()).map_or(rest.len(), |(i, _)| i);
+        let col = rest
+            .char_indices()
+            .nth(m.col())
+            .map_or(rest.len(), |(i, _)| i);
         let rest_line_end = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
         line_start + col.min(rest_line_end) as u32
     }
 
     fn error(&self, offset: u32, message: String) -> LoadError {
-        LoadError { index: self.index, offset, message: with_helm_hint(message, self.body) }
+        LoadError {
+            index: self.index,
+            offset,
+            message: with_helm_hint(message, self.body),
+        }
     }
 
     /// Handles one event; returns `true` when the document is complete.
@@ -284,14 +353,29 @@ impl Builder<'_> {
             }
             Event::SequenceStart(anchor, _) => {
                 self.check_depth(span.start)?;
-                self.stack.push(Frame::Seq { start: span.start, anchor, items: Vec::new() });
+                self.stack.push(Frame::Seq {
+                    start: span.start,
+                    anchor,
+                    items: Vec::new(),
+                });
             }
             Event::MappingStart(anchor, _) => {
                 self.check_depth(span.start)?;
-                self.stack.push(Frame::Map { start: span.start, anchor, entries: Vec::new(), key: None, merges: Vec::new() });
+                self.stack.push(Frame::Map {
+                    start: span.start,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                    merges: Vec::new(),
+                });
             }
             Event::SequenceEnd => {
-                let Some(Frame::Seq { start, anchor, items }) = self.stack.pop() else {
+                let Some(Frame::Seq {
+                    start,
+                    anchor,
+                    items,
+                }) = self.stack.pop()
+                else {
                     return Err(self.error(span.start, "unbalanced sequence end".into()));
                 };
                 let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
@@ -302,14 +386,29 @@ impl Builder<'_> {
                 self.push_value(node)?;
             }
             Event::MappingEnd => {
-                let Some(Frame::Map { start, anchor, mut entries, merges, .. }) = self.stack.pop() else {
+                let Some(Frame::Map {
+                    start,
+                    anchor,
+                    mut entries,
+                    merges,
+                    ..
+                }) = self.stack.pop()
+                else {
                     return Err(self.error(span.start, "unbalanced mapping end".into()));
                 };
-                let end = entries.iter().map(|(_, v)| v.span.end).max().unwrap_or(span.end).max(span.end);
+                let end = entries
+                    .iter()
+                    .map(|(_, v)| v.span.end)
+                    .max()
+                    .unwrap_or(span.end)
+                    .max(span.end);
                 for source in merges {
                     merge_into(&mut entries, source);
                 }
-                let node = Node::new(Span::new(start, end.max(start)), Value::Map(Map { entries }));
+                let node = Node::new(
+                    Span::new(start, end.max(start)),
+                    Value::Map(Map { entries }),
+                );
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
                 }
@@ -321,7 +420,10 @@ impl Builder<'_> {
 
     fn check_depth(&self, at: u32) -> Result<(), LoadError> {
         if self.stack.len() >= self.limits.max_depth {
-            Err(self.error(at, format!("nesting deeper than {} levels", self.limits.max_depth)))
+            Err(self.error(
+                at,
+                format!("nesting deeper than {} levels", self.limits.max_depth),
+            ))
         } else {
             Ok(())
         }
@@ -337,20 +439,32 @@ impl Builder<'_> {
                 items.push(node);
                 Ok(())
             }
-            Some(Frame::Map { entries, key, merges, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries,
+                key,
+                merges,
+                ..
+            }) => match key.take() {
                 None => {
                     let text: Box<str> = match &node.value {
                         Value::Str(s) => s.clone(),
                         Value::Null => "null".into(),
                         Value::Seq(_) | Value::Map(_) => {
                             let at = node.span.start;
-                            return Err(self.error(at, "a mapping key must be a scalar (Kubernetes objects are JSON)".into()));
+                            return Err(self.error(
+                                at,
+                                "a mapping key must be a scalar (Kubernetes objects are JSON)"
+                                    .into(),
+                            ));
                         }
                         _ => node.scalar_text().unwrap_or_default().into(),
                     };
                     // A plain `<<` is a merge key; a quoted one would be a string, but the
                     // tree cannot tell them apart any more, and Kubernetes objects never use `<<`.
-                    *key = Some(Key { text, span: node.span });
+                    *key = Some(Key {
+                        text,
+                        span: node.span,
+                    });
                     Ok(())
                 }
                 Some(k) => {
@@ -397,13 +511,13 @@ fn merge_into(entries: &mut Vec<(Key, Node)>, source: Node) {
 }
 
 fn scalar_value(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
-    if let Some(tag) = tag {
-        if tag.is_yaml_core_schema() || tag.handle == "!!" {
-            match tag.suffix.as_str() {
-                "str" | "binary" | "timestamp" => return Value::Str(value.into()),
-                "null" => return Value::Null,
-                _ => return resolve_plain(&value),
-            }
+    if let Some(tag) = tag
+        && (tag.is_yaml_core_schema() || tag.handle == "!!")
+    {
+        match tag.suffix.as_str() {
+            "str" | "binary" | "timestamp" => return Value::Str(value.into()),
+            "null" => return Value::Null,
+            _ => return resolve_plain(&value),
         }
     }
     match style {
@@ -436,7 +550,14 @@ mod tests {
         let d = docs(t);
         assert_eq!(d.len(), 4);
         assert!(d[1].as_ref().expect("ok").root.is_null());
-        assert_eq!(d[2].as_ref().expect("ok").root.get("b").and_then(Node::as_i64), Some(2));
+        assert_eq!(
+            d[2].as_ref()
+                .expect("ok")
+                .root
+                .get("b")
+                .and_then(Node::as_i64),
+            Some(2)
+        );
     }
 
     #[test]
@@ -450,7 +571,10 @@ mod tests {
         let t = "a: 1\n---\nspec:\n  containers:\n  - name: x\n    securityContext:\n      privileged: true\n";
         let d = docs(t);
         let root = &d[1].as_ref().expect("ok").root;
-        let c = &root.path(&["spec", "containers"]).and_then(Node::as_seq).expect("seq")[0];
+        let c = &root
+            .path(&["spec", "containers"])
+            .and_then(Node::as_seq)
+            .expect("seq")[0];
         let p = c.path(&["securityContext", "privileged"]).expect("p");
         assert_eq!(p.as_bool(), Some(true));
         assert_eq!(&t[p.span.start as usize..p.span.end as usize], "true");
@@ -484,7 +608,8 @@ mod tests {
 
     #[test]
     fn merge_keys_and_aliases() {
-        let root = one("base: &b\n  x: 1\n  w: 2\nother: &o\n  z: 3\nd:\n  <<: [*b, *o]\n  w: 9\ne: *b\n");
+        let root =
+            one("base: &b\n  x: 1\n  w: 2\nother: &o\n  z: 3\nd:\n  <<: [*b, *o]\n  w: 9\ne: *b\n");
         let d = root.get("d").expect("d");
         assert_eq!(d.get("x").and_then(Node::as_i64), Some(1));
         assert_eq!(d.get("w").and_then(Node::as_i64), Some(9));
@@ -500,8 +625,10 @@ mod tests {
         let d = docs("a: 1\nb: 2\na: 3\n").remove(0).expect("ok");
         assert_eq!(d.root.get("a").and_then(Node::as_i64), Some(3));
         assert_eq!(d.root.as_map().expect("map").len(), 2);
-        assert!(matches!(&d.warnings[..], [LoadWarning::DuplicateKey { key, first, second }]
-            if key == "a" && first.start == 0 && second.start == 10));
+        assert!(
+            matches!(&d.warnings[..], [LoadWarning::DuplicateKey { key, first, second }]
+            if key == "a" && first.start == 0 && second.start == 10)
+        );
     }
 
     #[test]
@@ -516,7 +643,9 @@ mod tests {
 
     #[test]
     fn billion_laughs_is_refused() {
-        let mut t = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut t = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
         let mut prev = "a";
         for n in names {
@@ -533,7 +662,10 @@ mod tests {
         let t = "[".repeat(10_000);
         let err = docs(&t).remove(0).expect_err("refused");
         assert!(err.message.contains("nesting"), "{err:?}");
-        let t = "a:\n".to_string() + &(1..400).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect::<String>();
+        let t = "a:\n".to_string()
+            + &(1..400)
+                .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                .collect::<String>();
         let err = docs(&t).remove(0).expect_err("refused");
         assert!(err.message.contains("nesting deeper"), "{err:?}");
     }
@@ -542,7 +674,10 @@ mod tests {
     fn json_documents() {
         let root = one("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"spec\":{\"a\":[1,true,null]}}");
         assert_eq!(root.get("kind").and_then(Node::as_str), Some("Pod"));
-        let a = root.path(&["spec", "a"]).and_then(Node::as_seq).expect("seq");
+        let a = root
+            .path(&["spec", "a"])
+            .and_then(Node::as_seq)
+            .expect("seq");
         assert_eq!(a.len(), 3);
         assert_eq!(a[1].as_bool(), Some(true));
     }

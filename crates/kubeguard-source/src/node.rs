@@ -52,12 +52,18 @@ pub struct Map {
 impl Map {
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries.iter().find(|(k, _)| &*k.text == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| &*k.text == key)
+            .map(|(_, v)| v)
     }
 
     /// The key entry and value of `key`.
     pub fn get_entry(&self, key: &str) -> Option<(&Key, &Node)> {
-        self.entries.iter().find(|(k, _)| &*k.text == key).map(|(k, v)| (k, v))
+        self.entries
+            .iter()
+            .find(|(k, _)| &*k.text == key)
+            .map(|(k, v)| (k, v))
     }
 
     /// Iterates entries as `(&str, &Node)`.
@@ -181,7 +187,11 @@ pub fn format_float(f: f64) -> String {
     if f.is_nan() {
         "NaN".into()
     } else if f.is_infinite() {
-        if f > 0.0 { "+Inf".into() } else { "-Inf".into() }
+        if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        }
     } else if f.fract() == 0.0 && f.abs() < 1e21 {
         format!("{}", f as i128)
     } else {

@@ -25,29 +25,33 @@ pub fn resolve_plain(text: &str) -> Value {
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
             return Value::Bool(false);
         }
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
     let first = text.as_bytes()[0];
     if first.is_ascii_digit() || first == b'+' || first == b'-' {
-        let plain: std::borrow::Cow<str> =
-            if text.contains('_') { text.replace('_', "").into() } else { text.into() };
+        let plain: std::borrow::Cow<str> = if text.contains('_') {
+            text.replace('_', "").into()
+        } else {
+            text.into()
+        };
         if let Some(v) = parse_go_int(&plain) {
             return v;
         }
-        if is_yaml_float(&plain) {
-            if let Ok(f) = plain.parse::<f64>() {
-                return Value::Float(f);
-            }
+        if is_yaml_float(&plain)
+            && let Ok(f) = plain.parse::<f64>()
+        {
+            return Value::Float(f);
         }
-    } else if first == b'.' {
-        if is_yaml_float(text) {
-            if let Ok(f) = text.parse::<f64>() {
-                return Value::Float(f);
-            }
-        }
+    } else if first == b'.'
+        && is_yaml_float(text)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::Str(text.into())
 }
@@ -63,15 +67,16 @@ fn parse_go_int(s: &str) -> Option<Value> {
     if body.is_empty() {
         return None;
     }
-    let (radix, digits) = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, h)
-    } else if let Some(b) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (2, b)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
+    let (radix, digits) =
+        if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, h)
+        } else if let Some(b) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+            (2, b)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (8, &body[1..])
+        } else {
+            (10, body)
+        };
     if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
@@ -135,10 +140,14 @@ mod tests {
 
     #[test]
     fn yaml11_booleans() {
-        for t in ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"] {
+        for t in [
+            "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE",
+        ] {
             assert_eq!(resolve_plain(t), Value::Bool(true), "{t}");
         }
-        for t in ["n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"] {
+        for t in [
+            "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
+        ] {
             assert_eq!(resolve_plain(t), Value::Bool(false), "{t}");
         }
         assert_eq!(resolve_plain("yEs"), Value::Str("yEs".into()));
@@ -154,7 +163,10 @@ mod tests {
         assert_eq!(resolve_plain("-0x10"), Value::Int(-16));
         assert_eq!(resolve_plain("1_000_000"), Value::Int(1_000_000));
         assert_eq!(resolve_plain("-9223372036854775808"), Value::Int(i64::MIN));
-        assert_eq!(resolve_plain("18446744073709551615"), Value::Float(18446744073709551615.0));
+        assert_eq!(
+            resolve_plain("18446744073709551615"),
+            Value::Float(18446744073709551615.0)
+        );
         // `0o` is not an octal prefix for go-yaml v2.
         assert_eq!(resolve_plain("0o17"), Value::Str("0o17".into()));
         // `09` is no valid octal, but matches the float pattern.

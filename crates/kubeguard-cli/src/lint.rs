@@ -1,0 +1,251 @@
+//! `kubeguard lint`: configuration, loading, running the engine, writing reports, exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use kubeguard_engine::{Config, ConfigError, Engine, Report, RunOptions, Severity};
+use kubeguard_model::Context;
+use kubeguard_report::{Format, RenderOptions, render};
+use kubeguard_source::{Limits, SourceFile};
+
+use crate::ExitStatus;
+use crate::cli::{ColorChoice, LintArgs, OutputFormat, SeverityArg};
+use crate::inputs::{LoadOptions, compile_ignore, load};
+
+/// Finds and reads the configuration: `--config`, else `kubeguard.yaml`/`.kubeguard.yaml`,
+/// else `.kube-linter.yaml`/`.kube-linter.yml` in the working directory, else defaults.
+pub fn load_config(explicit: Option<&Path>) -> Result<Config, Vec<ConfigError>> {
+    let candidates = [
+        "kubeguard.yaml",
+        ".kubeguard.yaml",
+        ".kube-linter.yaml",
+        ".kube-linter.yml",
+    ];
+    let path: Option<PathBuf> = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => candidates.iter().map(PathBuf::from).find(|p| p.is_file()),
+    };
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        vec![ConfigError {
+            path: path.display().to_string(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read configuration: {e}"),
+        }]
+    })?;
+    Config::parse(&SourceFile::new(path.display().to_string(), text))
+}
+
+/// Prints configuration errors and returns the usage-error status.
+pub fn config_failure(errors: &[ConfigError]) -> ExitStatus {
+    let mut err = anstream::stderr();
+    for e in errors {
+        let _ = writeln!(err, "error: {e}");
+    }
+    ExitStatus::Error
+}
+
+fn severity(s: SeverityArg) -> Severity {
+    match s {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Critical => Severity::Critical,
+    }
+}
+
+fn format(f: OutputFormat) -> Format {
+    match f {
+        OutputFormat::Text => Format::Text,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Github => Format::Github,
+    }
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, for `until=` dates of suppression comments.
+fn today() -> Option<String> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let days = (secs / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Runs `lint`.
+pub fn run(args: &LintArgs) -> Result<ExitStatus> {
+    if let Some(n) = args.threads {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    // Outputs: formats and files pair up by position.
+    let formats: Vec<OutputFormat> = if args.format.is_empty() {
+        vec![OutputFormat::Text]
+    } else {
+        args.format.clone()
+    };
+    let outputs: Vec<Option<String>> = if args.output.is_empty() {
+        if formats.len() > 1 {
+            bail!("several --format values need as many --output files (use `-` for stdout)");
+        }
+        vec![None]
+    } else {
+        if args.output.len() != formats.len() {
+            bail!(
+                "--format and --output must be given the same number of times ({} formats, {} outputs)",
+                formats.len(),
+                args.output.len()
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        for o in &args.output {
+            if o != "-" && !seen.insert(o) {
+                bail!("output file `{o}` is given twice");
+            }
+        }
+        args.output
+            .iter()
+            .map(|o| (o != "-").then(|| o.clone()))
+            .collect()
+    };
+
+    let mut config = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(errors) => return Ok(config_failure(&errors)),
+    };
+    // Flags override the configuration file (slices replace, as in KubeLinter).
+    if !args.include.is_empty() {
+        config.include = args.include.clone();
+    }
+    if !args.exclude.is_empty() {
+        config.exclude = args.exclude.clone();
+    }
+    if !args.ignore_paths.is_empty() {
+        config.ignore_paths = args.ignore_paths.clone();
+    }
+    config.add_all_builtin |= args.add_all_built_in;
+    config.do_not_auto_add_defaults |= args.do_not_auto_add_defaults;
+
+    let engine = match Engine::new(
+        kubeguard_checks::templates(),
+        kubeguard_checks::builtin_checks(),
+        &config,
+    ) {
+        Ok(e) => e,
+        Err(errors) => return Ok(config_failure(&errors)),
+    };
+    let ignore = compile_ignore(&config.ignore_paths).map_err(anyhow::Error::msg)?;
+    let opts = LoadOptions {
+        ignore,
+        limits: Limits {
+            max_file_size: args.max_file_size,
+            ..Limits::default()
+        },
+    };
+    let loaded = load(&args.paths, &opts);
+
+    let run_opts = RunOptions { today: today() };
+    let mut report = Report {
+        errors: loaded.errors,
+        skipped: loaded.skipped,
+        sources: loaded.sources,
+        ..Report::default()
+    };
+    report.checks = engine.checks().cloned().collect();
+    let mut objects = 0;
+    for (_, objs) in loaded.contexts {
+        objects += objs.len();
+        let ctx = Context::new(objs);
+        report.findings.extend(engine.run(&ctx, &run_opts));
+    }
+    report.summary.files = loaded.files;
+    report.summary.documents = loaded.documents;
+    report.summary.objects = objects;
+    report.finish();
+
+    let mut stderr = anstream::stderr();
+    if engine.checks().next().is_none() {
+        let _ = writeln!(stderr, "warning: no checks enabled");
+    }
+    if objects == 0 {
+        if args.fail_if_no_objects_found {
+            let _ = writeln!(stderr, "error: no valid Kubernetes objects found");
+        } else {
+            let _ = writeln!(stderr, "warning: no valid Kubernetes objects found");
+        }
+    }
+
+    for (fmt, out) in formats.iter().zip(&outputs) {
+        let to_terminal = out.is_none() && std::io::stdout().is_terminal();
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let ropts = RenderOptions {
+            color,
+            show_suppressed: args.show_suppressed,
+            verbose: args.verbose,
+            ..RenderOptions::default()
+        };
+        let mut buf = Vec::new();
+        render(format(*fmt), &report, &ropts, &mut buf).context("rendering the report")?;
+        match out {
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                if let Err(e) = stdout.write_all(&buf).and_then(|()| stdout.flush()) {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return Ok(status(&report, args, objects));
+                    }
+                    return Err(e).context("writing to stdout");
+                }
+            }
+            Some(path) => std::fs::write(path, &buf).with_context(|| format!("writing {path}"))?,
+        }
+    }
+    Ok(status(&report, args, objects))
+}
+
+fn status(report: &Report, args: &LintArgs, objects: usize) -> ExitStatus {
+    if (!report.errors.is_empty() && !args.allow_invalid)
+        || (objects == 0 && args.fail_if_no_objects_found)
+    {
+        return ExitStatus::Error;
+    }
+    let threshold = args.fail_on.map_or(Severity::Info, severity);
+    if report.active().any(|f| f.severity >= threshold) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn today_is_iso() {
+        let t = super::today().expect("clock");
+        assert_eq!(t.len(), 10);
+        assert!(t.as_str() > "2024-01-01");
+    }
+}
