@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use granit_parser::{Event, Parser, ScalarStyle, Tag};
 
 use crate::node::{Key, Map, Node, Value};
 use crate::resolve::resolve_plain;
@@ -187,7 +187,13 @@ pub fn parse_chunk(
         root: None,
         docs: 0,
     };
-    let mut parser = Parser::new_from_str(body);
+    let options = granit_parser::options! {
+        // As libyaml (and so go-yaml, kubectl and the API server) does.
+        block_scalar_eof_without_line_feed: true,
+        flow_nesting_limit: limits.max_depth,
+        block_nesting_limit: limits.max_depth,
+    };
+    let mut parser = Parser::new_from_str_with_options(body, options);
     loop {
         match parser.next_event() {
             None => break,
@@ -201,7 +207,7 @@ pub fn parse_chunk(
             Some(Err(e)) => {
                 let m = e.marker();
                 let offset = builder.offset(*m);
-                return Err(builder.error(offset, scan_message(e.info())));
+                return Err(builder.error(offset, scan_message(&e.info())));
             }
         }
     }
@@ -286,9 +292,12 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// File byte offset of a parser marker (line 1-based and column in characters, relative
-    /// to the chunk).
-    fn offset(&self, m: saphyr_parser::Marker) -> u32 {
+    /// File byte offset of a parser marker (its byte offset when the parser gives one, else
+    /// computed from its 1-based line and its column in characters, relative to the chunk).
+    fn offset(&self, m: granit_parser::Marker) -> u32 {
+        if let Some(b) = m.byte_offset() {
+            return self.base + b.min(self.body.len()) as u32;
+        }
         if self.ascii {
             return self.base + (m.index().min(self.body.len())) as u32;
         }
@@ -316,9 +325,12 @@ impl Builder<'_> {
     /// Handles one event; returns `true` when the document is complete.
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, LoadError> {
         match event {
-            Event::StreamStart | Event::Nothing => {}
+            Event::StreamStart => {}
             Event::StreamEnd => return Ok(true),
-            Event::DocumentStart(_) => {
+            // Anchor metadata, unresolved aliases and comments are opt-in events we leave off;
+            // events added by future parser versions carry no data we need.
+            Event::Anchor(..) | Event::UnresolvedAlias(_) => {}
+            Event::DocumentStart(..) => {
                 self.docs += 1;
                 if self.docs > 1 {
                     return Err(self.error(span.start, "a second document in one chunk: separate documents with `---` at the start of a line".into()));
@@ -351,7 +363,7 @@ impl Builder<'_> {
                 }
                 self.push_value(node)?;
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(_, anchor, _) => {
                 self.check_depth(span.start)?;
                 self.stack.push(Frame::Seq {
                     start: span.start,
@@ -359,7 +371,7 @@ impl Builder<'_> {
                     items: Vec::new(),
                 });
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(_, anchor, _) => {
                 self.check_depth(span.start)?;
                 self.stack.push(Frame::Map {
                     start: span.start,
@@ -414,6 +426,7 @@ impl Builder<'_> {
                 }
                 self.push_value(node)?;
             }
+            _ => {}
         }
         Ok(false)
     }
@@ -512,9 +525,9 @@ fn merge_into(entries: &mut Vec<(Key, Node)>, source: Node) {
 
 fn scalar_value(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     if let Some(tag) = tag
-        && (tag.is_yaml_core_schema() || tag.handle == "!!")
+        && (tag.is_yaml_core_schema() || tag.handle() == "!!")
     {
-        match tag.suffix.as_str() {
+        match tag.suffix() {
             "str" | "binary" | "timestamp" => return Value::Str(value.into()),
             "null" => return Value::Null,
             _ => return resolve_plain(&value),
