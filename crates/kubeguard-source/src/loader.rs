@@ -390,6 +390,7 @@ impl Builder<'_> {
                 else {
                     return Err(self.error(span.start, "unbalanced sequence end".into()));
                 };
+                items.shrink_to_fit();
                 let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
                 let node = Node::new(Span::new(start, end.max(start)), Value::Seq(items));
                 if anchor != 0 {
@@ -417,6 +418,7 @@ impl Builder<'_> {
                 for source in merges {
                     merge_into(&mut entries, source);
                 }
+                entries.shrink_to_fit();
                 let node = Node::new(
                     Span::new(start, end.max(start)),
                     Value::Map(Map { entries }),
