@@ -385,7 +385,7 @@ impl Builder<'_> {
                 let Some(Frame::Seq {
                     start,
                     anchor,
-                    items,
+                    mut items,
                 }) = self.stack.pop()
                 else {
                     return Err(self.error(span.start, "unbalanced sequence end".into()));
