@@ -5,14 +5,29 @@ fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("builtin");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
-    let mut out = String::from("/// Built-in check definitions: (file name, YAML text).\npub static BUILTIN_FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Built-in check definitions: (file name, YAML text).\npub static BUILTIN_FILES: &[(&str, &str)] = &[\n",
+    );
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let _ = writeln!(out, "    ({name:?}, include_str!({:?})),", f.display().to_string());
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let _ = writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            f.display().to_string()
+        );
     }
     out.push_str("];\n");
     // Templates: one module per file in src/templates (other than mod.rs), each defining
@@ -20,19 +35,36 @@ fn main() {
     let tdir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/templates");
     println!("cargo:rerun-if-changed={}", tdir.display());
     let mut tfiles: Vec<_> = std::fs::read_dir(&tdir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "rs") && !p.ends_with("mod.rs")).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "rs") && !p.ends_with("mod.rs"))
+                .collect()
+        })
         .unwrap_or_default();
     tfiles.sort();
     let mut mods = String::new();
-    let mut all = String::from("/// Every template.\npub static ALL: &[&dyn kubeguard_engine::Template] = &[\n");
+    let mut all = String::from(
+        "/// Every template.\npub static ALL: &[&dyn kubeguard_engine::Template] = &[\n",
+    );
     for f in &tfiles {
-        let stem = f.file_stem().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let _ = writeln!(mods, "#[path = {:?}]\npub mod {stem};", f.display().to_string());
+        let stem = f
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let _ = writeln!(
+            mods,
+            "#[path = {:?}]\npub mod {stem};",
+            f.display().to_string()
+        );
         let _ = writeln!(all, "    &{stem}::TEMPLATE,");
     }
     all.push_str("];\n");
-    let tdest = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("templates.rs");
+    let tdest = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("templates.rs");
     std::fs::write(tdest, format!("{mods}\n{all}")).expect("write generated file");
-    let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_files.rs");
+    let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_files.rs");
     std::fs::write(dest, out).expect("write generated file");
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use kubeguard_engine::{CheckSpec, Templates};
 use kubeguard_source::SourceFile;
 
+pub mod quantity;
 pub mod templates;
 pub mod util;
 
@@ -48,10 +49,20 @@ mod registry_tests {
         for (file, text) in BUILTIN_FILES {
             let src = SourceFile::new(format!("builtin/{file}"), *text);
             let spec = CheckSpec::from_file(&src).unwrap_or_else(|e| panic!("{file}: {e:?}"));
-            assert_eq!(format!("{}.yaml", spec.name), *file, "file name must be the check name");
-            assert!(!spec.description.is_empty() && !spec.remediation.is_empty() && !spec.rationale.is_empty(), "{file}: docs");
+            assert_eq!(
+                format!("{}.yaml", spec.name),
+                *file,
+                "file name must be the check name"
+            );
+            assert!(
+                !spec.description.is_empty()
+                    && !spec.remediation.is_empty()
+                    && !spec.rationale.is_empty(),
+                "{file}: docs"
+            );
             let cfg = kubeguard_engine::Config::default();
-            kubeguard_engine::build_check(&spec, templates(), true, &cfg).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+            kubeguard_engine::build_check(&spec, templates(), true, &cfg)
+                .unwrap_or_else(|e| panic!("{file}: {e:?}"));
             names.push(spec.name);
         }
         assert_eq!(builtin_checks().len(), names.len());
@@ -59,15 +70,43 @@ mod registry_tests {
 
     #[test]
     fn default_set_is_kube_linters() {
-        let defaults: Vec<&str> = builtin_checks().iter().filter(|c| c.enabled_by_default).map(|c| c.name.as_str()).collect();
+        let defaults: Vec<&str> = builtin_checks()
+            .iter()
+            .filter(|c| c.enabled_by_default)
+            .map(|c| c.name.as_str())
+            .collect();
         for name in [
-            "dangling-service", "deprecated-service-account-field", "docker-sock", "drop-net-raw-capability",
-            "duplicate-env-var", "env-var-secret", "host-ipc", "host-network", "host-pid", "invalid-target-ports",
-            "job-ttl-seconds-after-finished", "latest-tag", "liveness-port", "mismatching-selector", "no-anti-affinity",
-            "no-extensions-v1beta", "no-read-only-root-fs", "non-existent-service-account", "pdb-max-unavailable",
-            "pdb-min-available", "pdb-unhealthy-pod-eviction-policy", "privilege-escalation-container",
-            "privileged-container", "readiness-port", "run-as-non-root", "sensitive-host-mounts", "ssh-port",
-            "startup-port", "unsafe-sysctls", "unset-cpu-requirements", "unset-memory-requirements",
+            "dangling-service",
+            "deprecated-service-account-field",
+            "docker-sock",
+            "drop-net-raw-capability",
+            "duplicate-env-var",
+            "env-var-secret",
+            "host-ipc",
+            "host-network",
+            "host-pid",
+            "invalid-target-ports",
+            "job-ttl-seconds-after-finished",
+            "latest-tag",
+            "liveness-port",
+            "mismatching-selector",
+            "no-anti-affinity",
+            "no-extensions-v1beta",
+            "no-read-only-root-fs",
+            "non-existent-service-account",
+            "pdb-max-unavailable",
+            "pdb-min-available",
+            "pdb-unhealthy-pod-eviction-policy",
+            "privilege-escalation-container",
+            "privileged-container",
+            "readiness-port",
+            "run-as-non-root",
+            "sensitive-host-mounts",
+            "ssh-port",
+            "startup-port",
+            "unsafe-sysctls",
+            "unset-cpu-requirements",
+            "unset-memory-requirements",
         ] {
             assert!(defaults.contains(&name), "{name} must be a default check");
         }
@@ -81,7 +120,11 @@ mod registry_tests {
         keys.dedup();
         assert_eq!(keys.len(), n, "duplicate template keys");
         for t in templates::ALL {
-            assert!(!t.description().is_empty() && !t.name().is_empty(), "{}", t.key());
+            assert!(
+                !t.description().is_empty() && !t.name().is_empty(),
+                "{}",
+                t.key()
+            );
             assert!(!t.supported_kinds().is_empty(), "{}", t.key());
         }
     }
