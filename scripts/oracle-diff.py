@@ -18,7 +18,7 @@ ap.add_argument("oracle")
 ap.add_argument("ours")
 ap.add_argument("corpus")
 ap.add_argument("--min-recall", type=float, default=0.999)
-ap.add_argument("--min-precision", type=float, default=0.999)
+ap.add_argument("--min-precision", type=float, default=0.985)
 ap.add_argument("--show", type=int, default=0)
 a = ap.parse_args()
 
