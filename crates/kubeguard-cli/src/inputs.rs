@@ -193,7 +193,9 @@ fn read_input(input: &Input, max: u64) -> Result<String, String> {
             let f = std::fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
             let len = f.metadata().map(|m| m.len()).unwrap_or(0);
             if len > max {
-                return Err(format!("larger than the --max-file-size limit of {max} bytes; raise the limit to lint it"));
+                return Err(format!(
+                    "larger than the --max-file-size limit of {max} bytes; raise the limit to lint it"
+                ));
             }
             bytes.reserve_exact(len as usize + 1);
             f.take(max + 1)

@@ -24,20 +24,44 @@ fn json_of(out: &[u8]) -> Value {
 }
 
 fn lint_json(dir: &Path, args: &[&str]) -> (i32, Value) {
-    let out = kubeguard().current_dir(dir).arg("lint").args(["--format", "json"]).args(args).output().expect("runs");
+    let out = kubeguard()
+        .current_dir(dir)
+        .arg("lint")
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
     (out.status.code().unwrap_or(-1), json_of(&out.stdout))
 }
 
 #[test]
 fn examples_insecure_fail_and_hardened_pass() {
-    kubeguard().current_dir(repo()).args(["lint", "examples/hardened"]).assert().code(0).stdout(predicate::str::contains("No findings"));
-    kubeguard().current_dir(repo()).args(["lint", "examples/insecure"]).assert().code(1).stdout(predicate::str::contains("privileged-container"));
+    kubeguard()
+        .current_dir(repo())
+        .args(["lint", "examples/hardened"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No findings"));
+    kubeguard()
+        .current_dir(repo())
+        .args(["lint", "examples/insecure"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("privileged-container"));
 }
 
 #[test]
 fn stdin_finding_points_at_the_field() {
     let out = kubeguard()
-        .args(["lint", "--do-not-auto-add-defaults", "--include", "privileged-container", "--format", "json", "-"])
+        .args([
+            "lint",
+            "--do-not-auto-add-defaults",
+            "--include",
+            "privileged-container",
+            "--format",
+            "json",
+            "-",
+        ])
         .write_stdin(PRIVILEGED)
         .output()
         .expect("runs");
@@ -47,7 +71,13 @@ fn stdin_finding_points_at_the_field() {
     assert_eq!(f["check"], "privileged-container");
     // `yes` is a YAML 1.1 boolean, as Kubernetes reads it.
     assert_eq!(f["location"]["path"], "<stdin>");
-    assert_eq!((f["location"]["line"].as_u64(), f["location"]["column"].as_u64()), (Some(10), Some(19)));
+    assert_eq!(
+        (
+            f["location"]["line"].as_u64(),
+            f["location"]["column"].as_u64()
+        ),
+        (Some(10), Some(19))
+    );
     assert_eq!(f["location"]["end_column"], 22);
     assert_eq!(f["field"], "spec.containers[0].securityContext.privileged");
     assert_eq!(f["object"]["namespace"], Value::Null);
@@ -56,14 +86,35 @@ fn stdin_finding_points_at_the_field() {
 #[test]
 fn parse_errors_exit_2_and_keep_other_documents() {
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("a.yaml"), format!("{PRIVILEGED}---\nkind: [broken\n---\n{PRIVILEGED}")).expect("write");
-    let (code, v) = lint_json(dir.path(), &["--do-not-auto-add-defaults", "--include", "privileged-container", "a.yaml"]);
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        format!("{PRIVILEGED}---\nkind: [broken\n---\n{PRIVILEGED}"),
+    )
+    .expect("write");
+    let (code, v) = lint_json(
+        dir.path(),
+        &[
+            "--do-not-auto-add-defaults",
+            "--include",
+            "privileged-container",
+            "a.yaml",
+        ],
+    );
     assert_eq!(code, 2);
     assert_eq!(v["summary"]["objects"], 2);
     assert_eq!(v["findings"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["errors"][0]["path"], "a.yaml");
     assert!(v["errors"][0]["line"].as_u64().is_some_and(|l| l >= 11));
-    let (code, _) = lint_json(dir.path(), &["--allow-invalid", "--do-not-auto-add-defaults", "--include", "privileged-container", "a.yaml"]);
+    let (code, _) = lint_json(
+        dir.path(),
+        &[
+            "--allow-invalid",
+            "--do-not-auto-add-defaults",
+            "--include",
+            "privileged-container",
+            "a.yaml",
+        ],
+    );
     assert_eq!(code, 1);
 }
 
@@ -71,16 +122,47 @@ fn parse_errors_exit_2_and_keep_other_documents() {
 fn fail_on_threshold() {
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(dir.path().join("p.yaml"), PRIVILEGED).expect("write");
-    kubeguard().current_dir(dir.path()).args(["lint", "--do-not-auto-add-defaults", "--include", "run-as-non-root", "--fail-on", "critical", "p.yaml"]).assert().code(0);
-    kubeguard().current_dir(dir.path()).args(["lint", "--do-not-auto-add-defaults", "--include", "run-as-non-root", "p.yaml"]).assert().code(1);
+    kubeguard()
+        .current_dir(dir.path())
+        .args([
+            "lint",
+            "--do-not-auto-add-defaults",
+            "--include",
+            "run-as-non-root",
+            "--fail-on",
+            "critical",
+            "p.yaml",
+        ])
+        .assert()
+        .code(0);
+    kubeguard()
+        .current_dir(dir.path())
+        .args([
+            "lint",
+            "--do-not-auto-add-defaults",
+            "--include",
+            "run-as-non-root",
+            "p.yaml",
+        ])
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn no_objects_warns_or_fails() {
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(dir.path().join("notes.yaml"), "just: data\n").expect("write");
-    kubeguard().current_dir(dir.path()).args(["lint", "-v", "."]).assert().code(0).stderr(predicate::str::contains("no valid Kubernetes objects"));
-    kubeguard().current_dir(dir.path()).args(["lint", "--fail-if-no-objects-found", "."]).assert().code(2);
+    kubeguard()
+        .current_dir(dir.path())
+        .args(["lint", "-v", "."])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("no valid Kubernetes objects"));
+    kubeguard()
+        .current_dir(dir.path())
+        .args(["lint", "--fail-if-no-objects-found", "."])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -106,14 +188,42 @@ fn several_formats_to_files() {
     std::fs::write(dir.path().join("p.yaml"), PRIVILEGED).expect("write");
     kubeguard()
         .current_dir(dir.path())
-        .args(["lint", "--format", "sarif", "-o", "out.sarif", "--format", "junit", "-o", "out.xml", "--format", "github", "-o", "-", "p.yaml"])
+        .args([
+            "lint",
+            "--format",
+            "sarif",
+            "-o",
+            "out.sarif",
+            "--format",
+            "junit",
+            "-o",
+            "out.xml",
+            "--format",
+            "github",
+            "-o",
+            "-",
+            "p.yaml",
+        ])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("::error file=p.yaml,line=10,col=19"));
-    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).expect("sarif")).expect("json");
+        .stdout(predicate::str::contains(
+            "::error file=p.yaml,line=10,col=19",
+        ));
+    let sarif: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out.sarif")).expect("sarif"),
+    )
+    .expect("json");
     assert_eq!(sarif["version"], "2.1.0");
-    assert!(std::fs::read_to_string(dir.path().join("out.xml")).expect("junit").contains("<testsuites"));
-    kubeguard().current_dir(dir.path()).args(["lint", "--format", "json", "--format", "sarif", "p.yaml"]).assert().code(2);
+    assert!(
+        std::fs::read_to_string(dir.path().join("out.xml"))
+            .expect("junit")
+            .contains("<testsuites")
+    );
+    kubeguard()
+        .current_dir(dir.path())
+        .args(["lint", "--format", "json", "--format", "sarif", "p.yaml"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -121,34 +231,88 @@ fn suppressions_comment_annotation_and_expiry() {
     let dir = tempfile::tempdir().expect("tmp");
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    kubeguard.io/ignore: run-as-non-root@web\nspec:\n  hostNetwork: true # kubeguard:ignore host-network until=2999-01-01 node agent\n  hostPID: true # kubeguard:ignore host-pid until=2000-01-01 old\n  containers:\n  - name: web\n    image: nginx:1.25\n";
     std::fs::write(dir.path().join("p.yaml"), text).expect("write");
-    let args = ["--do-not-auto-add-defaults", "--include", "host-network,host-pid,run-as-non-root", "p.yaml"];
+    let args = [
+        "--do-not-auto-add-defaults",
+        "--include",
+        "host-network,host-pid,run-as-non-root",
+        "p.yaml",
+    ];
     let (code, v) = lint_json(dir.path(), &args);
     assert_eq!(code, 1);
     assert_eq!(v["summary"]["suppressed"], 2);
-    let active: Vec<&str> = v["findings"].as_array().expect("list").iter().filter_map(|f| f["check"].as_str()).collect();
+    let active: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|f| f["check"].as_str())
+        .collect();
     assert_eq!(active, ["host-pid"]);
-    assert!(v["findings"][0]["message"].as_str().expect("msg").contains("expired on 2000-01-01"));
-    let (_, v) = lint_json(dir.path(), &[&["--show-suppressed"][..], &args[..]].concat());
-    let reasons: Vec<&str> = v["findings"].as_array().expect("list").iter().filter_map(|f| f["suppressed"]["reason"].as_str()).collect();
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .expect("msg")
+            .contains("expired on 2000-01-01")
+    );
+    let (_, v) = lint_json(
+        dir.path(),
+        &[&["--show-suppressed"][..], &args[..]].concat(),
+    );
+    let reasons: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|f| f["suppressed"]["reason"].as_str())
+        .collect();
     assert_eq!(reasons, ["node agent"]);
 }
 
 #[test]
 fn config_errors_are_located() {
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("kubeguard.yaml"), "checks:\n  exclud: [latest-tag]\n").expect("write");
+    std::fs::write(
+        dir.path().join("kubeguard.yaml"),
+        "checks:\n  exclud: [latest-tag]\n",
+    )
+    .expect("write");
     std::fs::write(dir.path().join("p.yaml"), PRIVILEGED).expect("write");
-    kubeguard().current_dir(dir.path()).args(["lint", "p.yaml"]).assert().code(2).stderr(predicate::str::contains("kubeguard.yaml:2:3: unknown key `exclud`"));
-    kubeguard().current_dir(dir.path()).args(["lint", "--include", "no-such-check", "--config", "/dev/null", "p.yaml"]).assert().code(2);
+    kubeguard()
+        .current_dir(dir.path())
+        .args(["lint", "p.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "kubeguard.yaml:2:3: unknown key `exclud`",
+        ));
+    kubeguard()
+        .current_dir(dir.path())
+        .args([
+            "lint",
+            "--include",
+            "no-such-check",
+            "--config",
+            "/dev/null",
+            "p.yaml",
+        ])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn kube_linter_config_is_read_when_alone() {
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join(".kube-linter.yaml"), "checks:\n  doNotAutoAddDefaults: true\n  include: [privileged-container]\n").expect("write");
+    std::fs::write(
+        dir.path().join(".kube-linter.yaml"),
+        "checks:\n  doNotAutoAddDefaults: true\n  include: [privileged-container]\n",
+    )
+    .expect("write");
     std::fs::write(dir.path().join("p.yaml"), PRIVILEGED).expect("write");
     let (_, v) = lint_json(dir.path(), &["p.yaml"]);
-    let checks: Vec<&str> = v["findings"].as_array().expect("list").iter().filter_map(|f| f["check"].as_str()).collect();
+    let checks: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|f| f["check"].as_str())
+        .collect();
     assert_eq!(checks, ["privileged-container"]);
 }
 
@@ -157,9 +321,27 @@ fn lists_are_flattened_and_duplicate_keys_reported() {
     let dir = tempfile::tempdir().expect("tmp");
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n  spec:\n    hostPID: false\n    hostPID: true\n    containers: [{name: c, image: 'x:1'}]\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: sa}\n";
     std::fs::write(dir.path().join("l.yaml"), text).expect("write");
-    let (_, v) = lint_json(dir.path(), &["--do-not-auto-add-defaults", "--include", "host-pid,duplicate-key", "l.yaml"]);
+    let (_, v) = lint_json(
+        dir.path(),
+        &[
+            "--do-not-auto-add-defaults",
+            "--include",
+            "host-pid,duplicate-key",
+            "l.yaml",
+        ],
+    );
     assert_eq!(v["summary"]["objects"], 2);
-    let got: Vec<(&str, u64)> = v["findings"].as_array().expect("list").iter().map(|f| (f["check"].as_str().unwrap_or(""), f["location"]["line"].as_u64().unwrap_or(0))).collect();
+    let got: Vec<(&str, u64)> = v["findings"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap_or(""),
+                f["location"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
     assert_eq!(got, [("duplicate-key", 9), ("host-pid", 9)]);
 }
 
@@ -167,22 +349,52 @@ fn lists_are_flattened_and_duplicate_keys_reported() {
 fn max_file_size_is_an_error() {
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(dir.path().join("p.yaml"), PRIVILEGED).expect("write");
-    kubeguard().current_dir(dir.path()).args(["lint", "--max-file-size", "10", "p.yaml"]).assert().code(2).stdout(predicate::str::contains("max-file-size"));
+    kubeguard()
+        .current_dir(dir.path())
+        .args(["lint", "--max-file-size", "10", "p.yaml"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("max-file-size"));
 }
 
 #[test]
 fn helm_charts_get_a_clear_error() {
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::create_dir_all(dir.path().join("chart/templates")).expect("mkdir");
-    std::fs::write(dir.path().join("chart/Chart.yaml"), "name: c\nversion: 1.0.0\n").expect("write");
-    std::fs::write(dir.path().join("chart/templates/d.yaml"), "replicas: {{ .Values.replicas }}\n").expect("write");
-    kubeguard().current_dir(dir.path()).args(["lint", "chart"]).assert().code(2).stdout(predicate::str::contains("helm template"));
-    kubeguard().current_dir(dir.path()).args(["lint", "chart/templates/d.yaml"]).assert().code(2).stdout(predicate::str::contains("helm template"));
+    std::fs::write(
+        dir.path().join("chart/Chart.yaml"),
+        "name: c\nversion: 1.0.0\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("chart/templates/d.yaml"),
+        "replicas: {{ .Values.replicas }}\n",
+    )
+    .expect("write");
+    kubeguard()
+        .current_dir(dir.path())
+        .args(["lint", "chart"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("helm template"));
+    kubeguard()
+        .current_dir(dir.path())
+        .args(["lint", "chart/templates/d.yaml"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("helm template"));
 }
 
 #[test]
 fn output_is_deterministic_across_thread_counts() {
-    let run = |j: &str| kubeguard().current_dir(repo()).args(["lint", "-j", j, "--format", "json", "examples"]).output().expect("runs").stdout;
+    let run = |j: &str| {
+        kubeguard()
+            .current_dir(repo())
+            .args(["lint", "-j", j, "--format", "json", "examples"])
+            .output()
+            .expect("runs")
+            .stdout
+    };
     let one = run("1");
     assert!(!one.is_empty());
     assert_eq!(one, run("2"));
@@ -191,13 +403,48 @@ fn output_is_deterministic_across_thread_counts() {
 
 #[test]
 fn checks_and_templates_commands() {
-    kubeguard().args(["checks", "list"]).assert().code(0).stdout(predicate::str::contains("privileged-container").and(predicate::str::contains("31 enabled by default").or(predicate::str::contains("32 enabled by default"))));
-    let out = kubeguard().args(["checks", "list", "--format", "json"]).output().expect("runs");
-    assert!(json_of(&out.stdout).as_array().is_some_and(|a| a.len() >= 32));
-    kubeguard().args(["checks", "explain", "run-as-non-root"]).assert().code(0).stdout(predicate::str::contains("## Why is this bad?"));
-    kubeguard().args(["checks", "explain", "nope"]).assert().code(2);
-    kubeguard().args(["templates", "list"]).assert().code(0).stdout(predicate::str::contains("host-mounts"));
-    kubeguard().args(["completions", "bash"]).assert().code(0).stdout(predicate::str::contains("kubeguard"));
-    kubeguard().args(["man"]).assert().code(0).stdout(predicate::str::contains(".TH kubeguard"));
+    kubeguard()
+        .args(["checks", "list"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("privileged-container").and(
+                predicate::str::contains("31 enabled by default")
+                    .or(predicate::str::contains("32 enabled by default")),
+            ),
+        );
+    let out = kubeguard()
+        .args(["checks", "list", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        json_of(&out.stdout)
+            .as_array()
+            .is_some_and(|a| a.len() >= 32)
+    );
+    kubeguard()
+        .args(["checks", "explain", "run-as-non-root"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("## Why is this bad?"));
+    kubeguard()
+        .args(["checks", "explain", "nope"])
+        .assert()
+        .code(2);
+    kubeguard()
+        .args(["templates", "list"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("host-mounts"));
+    kubeguard()
+        .args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("kubeguard"));
+    kubeguard()
+        .args(["man"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".TH kubeguard"));
     kubeguard().args(["lint"]).assert().code(2);
 }

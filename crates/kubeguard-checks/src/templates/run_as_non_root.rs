@@ -49,11 +49,10 @@ impl CheckFn for RunAsNonRoot {
         let Some(pod) = obj.pod_spec() else { return };
         for c in pod.all_containers() {
             let name = go_quote(c.name());
-            if let Some(g) = c.effective("runAsGroup") {
-                if g.node.as_i64() == Some(0) {
+            if let Some(g) = c.effective("runAsGroup")
+                && g.node.as_i64() == Some(0) {
                     out.push(Diagnostic::in_container(&c, format!("container {name} is set to runAsGroup 0"), g.field));
                 }
-            }
             let user = c.effective("runAsUser");
             if user.as_ref().and_then(|u| u.node.as_i64()).is_some_and(|u| u > 0) {
                 continue;
