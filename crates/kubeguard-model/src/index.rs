@@ -84,3 +84,159 @@ impl Context {
             .find(|o| o.name == name && o.namespace.as_deref() == namespace)
     }
 }
+
+impl Context {
+    fn same_namespace<'a>(
+        &'a self,
+        kind: &'a str,
+        obj: &'a Object,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.of_kind(kind)
+            .filter(move |o| o.namespace == obj.namespace)
+    }
+
+    /// Services of the workload's namespace whose (non-empty) selector matches its pod labels.
+    pub fn services_selecting<'a>(
+        &'a self,
+        workload: &'a Object,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.same_namespace("Service", workload).filter(move |svc| {
+            svc.root
+                .path(&["spec", "selector"])
+                .and_then(Node::as_map)
+                .filter(|m| !m.is_empty())
+                .is_some_and(|m| Selector::from_map(m).matches(workload.pod_labels()))
+        })
+    }
+
+    /// NetworkPolicies of the workload's namespace whose `podSelector` selects its pods
+    /// (an empty selector selects every pod).
+    pub fn network_policies_selecting<'a>(
+        &'a self,
+        workload: &'a Object,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.same_namespace("NetworkPolicy", workload)
+            .filter(move |np| {
+                np.root
+                    .path(&["spec", "podSelector"])
+                    .and_then(Selector::from_label_selector)
+                    .is_some_and(|s| s.matches(workload.pod_labels()))
+            })
+    }
+
+    /// PodDisruptionBudgets of the workload's namespace whose selector matches its pod labels.
+    pub fn pdbs_selecting<'a>(
+        &'a self,
+        workload: &'a Object,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.same_namespace("PodDisruptionBudget", workload)
+            .filter(move |pdb| {
+                pdb.root
+                    .path(&["spec", "selector"])
+                    .and_then(Selector::from_label_selector)
+                    .is_some_and(|s| s.matches(workload.pod_labels()))
+            })
+    }
+
+    /// HorizontalPodAutoscalers of the workload's namespace whose `scaleTargetRef` names it.
+    pub fn hpas_targeting<'a>(
+        &'a self,
+        workload: &'a Object,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.same_namespace("HorizontalPodAutoscaler", workload)
+            .filter(move |hpa| {
+                hpa.root.path(&["spec", "scaleTargetRef"]).is_some_and(|r| {
+                    r.get("kind").and_then(Node::as_str) == Some(workload.kind.as_str())
+                        && r.get("name").and_then(Node::scalar_text).as_deref()
+                            == Some(workload.name.as_str())
+                })
+            })
+    }
+
+    /// RoleBindings and ClusterRoleBindings with the ServiceAccount `namespace/name` among their
+    /// subjects.
+    pub fn bindings_of_service_account<'a>(
+        &'a self,
+        namespace: &'a str,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.of_kind("RoleBinding")
+            .chain(self.of_kind("ClusterRoleBinding"))
+            .filter(move |b| {
+                b.root
+                    .get("subjects")
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|s| {
+                        s.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
+                            && s.get("name").and_then(Node::scalar_text).as_deref() == Some(name)
+                            && s.get("namespace")
+                                .and_then(Node::scalar_text)
+                                .or_else(|| b.namespace.clone())
+                                .as_deref()
+                                == Some(namespace)
+                    })
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use kubeguard_source::{Limits, SourceFile, parse_documents};
+
+    use super::*;
+
+    fn context(text: &str) -> Context {
+        let src = SourceFile::new("t.yaml", text);
+        let path: Arc<str> = Arc::from("t.yaml");
+        let objects = parse_documents(text, &Limits::default())
+            .into_iter()
+            .flat_map(|d| Object::from_document(&src, &path, d.expect("parses")).0)
+            .collect();
+        Context::new(objects)
+    }
+
+    const OBJECTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      serviceAccountName: web\n      containers: [{name: c}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: shop}\nspec: {selector: {app: db}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: elsewhere}\nspec: {selector: {app: web}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: all, namespace: shop}\nspec: {podSelector: {}}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec: {selector: {matchLabels: {app: web}}, minAvailable: 1}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: shop}\nsubjects: [{kind: ServiceAccount, name: web}]\nroleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}\n";
+
+    #[test]
+    fn cross_object_lookups() {
+        let ctx = context(OBJECTS);
+        let web = ctx.workloads().next().expect("workload");
+        let names = |it: Vec<&Object>| {
+            it.iter()
+                .map(|o| format!("{}/{}", o.kind, o.name))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(ctx.services_selecting(web).collect()),
+            ["Service/web"]
+        );
+        assert_eq!(
+            names(ctx.network_policies_selecting(web).collect()),
+            ["NetworkPolicy/all"]
+        );
+        assert_eq!(
+            names(ctx.pdbs_selecting(web).collect()),
+            ["PodDisruptionBudget/web"]
+        );
+        assert_eq!(
+            names(ctx.hpas_targeting(web).collect()),
+            ["HorizontalPodAutoscaler/web"]
+        );
+        assert_eq!(
+            names(ctx.bindings_of_service_account("shop", "web").collect()),
+            ["RoleBinding/rb"]
+        );
+        assert!(
+            ctx.bindings_of_service_account("elsewhere", "web")
+                .next()
+                .is_none()
+        );
+        assert!(ctx.has_service_account(Some("shop"), "web"));
+        assert!(!ctx.has_service_account(None, "web"));
+        assert_eq!(ctx.of_kind("Service").count(), 3);
+    }
+}
