@@ -171,11 +171,16 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     };
     report.checks = engine.checks().cloned().collect();
     let mut objects = 0;
+    let mut contexts = Vec::with_capacity(loaded.contexts.len());
     for (_, objs) in loaded.contexts {
         objects += objs.len();
         let ctx = Context::new(objs);
         report.findings.extend(engine.run(&ctx, &run_opts));
+        contexts.push(ctx);
     }
+    // The process ends right after reporting: freeing millions of tree nodes one by one would
+    // only add to the wall time, so they go back to the OS with the process.
+    std::mem::forget(contexts);
     report.summary.files = loaded.files;
     report.summary.documents = loaded.documents;
     report.summary.objects = objects;
@@ -208,19 +213,23 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
             verbose: args.verbose,
             ..RenderOptions::default()
         };
-        let mut buf = Vec::new();
-        render(format(*fmt), &report, &ropts, &mut buf).context("rendering the report")?;
-        match out {
+        // Stream straight to the destination: a large report is never held in memory twice.
+        let written = match out {
             None => {
-                let mut stdout = std::io::stdout().lock();
-                if let Err(e) = stdout.write_all(&buf).and_then(|()| stdout.flush()) {
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        return Ok(status(&report, args, objects));
-                    }
-                    return Err(e).context("writing to stdout");
-                }
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                render(format(*fmt), &report, &ropts, &mut w).and_then(|()| w.flush())
             }
-            Some(path) => std::fs::write(path, &buf).with_context(|| format!("writing {path}"))?,
+            Some(path) => {
+                let file = std::fs::File::create(path).with_context(|| format!("writing {path}"))?;
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+                render(format(*fmt), &report, &ropts, &mut w).and_then(|()| w.flush())
+            }
+        };
+        if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe && out.is_none() {
+                return Ok(status(&report, args, objects));
+            }
+            return Err(e).with_context(|| format!("writing {}", out.as_deref().unwrap_or("to stdout")));
         }
     }
     Ok(status(&report, args, objects))
