@@ -17,6 +17,7 @@ pub struct Context {
     by_kind: HashMap<String, Vec<usize>>,
     service_accounts: HashSet<(Option<String>, String)>,
     workloads: Vec<usize>,
+    pod_owners_by_namespace: HashMap<Option<String>, Vec<usize>>,
 }
 
 impl Context {
@@ -25,7 +26,14 @@ impl Context {
         let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
         let mut service_accounts = HashSet::new();
         let mut workloads = Vec::new();
+        let mut pod_owners_by_namespace: HashMap<Option<String>, Vec<usize>> = HashMap::new();
         for (i, o) in objects.iter().enumerate() {
+            if o.workload_kind().is_some() {
+                pod_owners_by_namespace
+                    .entry(o.namespace.clone())
+                    .or_default()
+                    .push(i);
+            }
             by_kind.entry(o.kind.clone()).or_default().push(i);
             if o.kind == "ServiceAccount" && o.group().is_empty() {
                 service_accounts.insert((o.namespace.clone(), o.name.clone()));
@@ -55,6 +63,20 @@ impl Context {
     /// Objects that run pods (KubeLinter's `DeploymentLike`), in load order.
     pub fn workloads(&self) -> impl Iterator<Item = &Object> {
         self.workloads.iter().map(|&i| &self.objects[i])
+    }
+
+    /// Objects of any group and version with a pod spec (Pods, controllers, CronJobs,
+    /// PodTemplates, ...) in `namespace` as written, in load order.
+    pub fn pod_owners_in<'a>(
+        &'a self,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.pod_owners_by_namespace
+            .get(&namespace.map(str::to_string))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&i| &self.objects[i])
     }
 
     /// Whether a ServiceAccount `name` exists in `namespace` (compared as written: an absent
@@ -238,5 +260,7 @@ mod tests {
         assert!(ctx.has_service_account(Some("shop"), "web"));
         assert!(!ctx.has_service_account(None, "web"));
         assert_eq!(ctx.of_kind("Service").count(), 3);
+        assert_eq!(ctx.pod_owners_in(Some("shop")).count(), 1);
+        assert_eq!(ctx.pod_owners_in(None).count(), 0);
     }
 }
