@@ -47,6 +47,7 @@ impl Context {
             by_kind,
             service_accounts,
             workloads,
+            pod_owners_by_namespace,
         }
     }
 
