@@ -9,7 +9,9 @@ use std::sync::{Arc, OnceLock};
 use kubeguard_engine::{CheckSpec, Templates};
 use kubeguard_source::SourceFile;
 
+pub mod host_namespace;
 pub mod quantity;
+pub mod requirements;
 pub mod templates;
 pub mod util;
 

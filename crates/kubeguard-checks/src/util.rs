@@ -68,7 +68,9 @@ mod tests {
 /// (`metav1.LabelSelectorAsSelector`, `labels.Selector.String()`, `labels.Set.String()`, the
 /// generated `LabelSelector.String()`), for messages identical to KubeLinter's.
 pub mod k8s_labels {
-    use kubeguard_model::{Requirement, Selector};
+    use std::collections::BTreeMap;
+
+    use kubeguard_model::{Object, Requirement, Selector, WorkloadKind};
     use kubeguard_source::Node;
 
     use super::{go_quote, text};
@@ -225,6 +227,62 @@ pub mod k8s_labels {
             })
             .collect::<Vec<_>>()
             .join(",")
+    }
+
+    /// `labels.Selector.Matches` on a plain label set (from [`labels_map`]).
+    pub fn matches_map(sel: &Selector, labels: &BTreeMap<String, String>) -> bool {
+        sel.requirements.iter().all(|r| match r {
+            Requirement::Equals(k, v) => labels.get(k) == Some(v),
+            Requirement::In(k, vs) => labels.get(k).is_some_and(|v| vs.contains(v)),
+            Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|v| !vs.contains(v)),
+            Requirement::Exists(k) => labels.contains_key(k),
+            Requirement::DoesNotExist(k) => !labels.contains_key(k),
+        })
+    }
+
+    /// `labels.ConvertSelectorToLabelsMap`: only `k=v,k=v` parses (keys and values trimmed, the
+    /// last of a repeated key wins); anything else gives apimachinery's error text.
+    pub fn labels_map(selector: &str) -> Result<BTreeMap<String, String>, String> {
+        let mut map = BTreeMap::new();
+        if selector.is_empty() {
+            return Ok(map);
+        }
+        for label in selector.split(',') {
+            let l: Vec<&str> = label.split('=').collect();
+            if l.len() != 2 {
+                return Err(format!("invalid selector: [{}]", l.join(" ")));
+            }
+            map.insert(l[0].trim().to_string(), l[1].trim().to_string());
+        }
+        Ok(map)
+    }
+
+    /// KubeLinter's `extract.Selector` of a workload, with the path of the selector field:
+    /// `None` when the object has no `*LabelSelector` (not a workload, or a Pod,
+    /// ReplicationController or PodTemplate); `Some((path, None))` for a nil selector. A
+    /// DeploymentConfig's plain map is wrapped as `&LabelSelector{MatchLabels: m}` (never nil).
+    pub fn workload_selector(obj: &Object) -> Option<(&'static str, Option<LabelSelectorSpec>)> {
+        let label_selector = |path: &'static str| {
+            let keys: Vec<&str> = path.split('.').collect();
+            let node = obj.root.path(&keys).filter(|n| !n.is_null());
+            (path, node.map(LabelSelectorSpec::from_node))
+        };
+        Some(match obj.workload_kind()? {
+            WorkloadKind::Pod | WorkloadKind::ReplicationController | WorkloadKind::PodTemplate => {
+                return None;
+            }
+            WorkloadKind::DeploymentConfig => {
+                let map = obj.root.path(&["spec", "selector"]).and_then(Node::as_map);
+                (
+                    "spec.selector",
+                    Some(LabelSelectorSpec::from_map(&kubeguard_model::string_map(
+                        map,
+                    ))),
+                )
+            }
+            WorkloadKind::CronJob => label_selector("spec.jobTemplate.spec.selector"),
+            _ => label_selector("spec.selector"),
+        })
     }
 
     /// `labels.Set(m).String()`: `k=v` pairs sorted by key, joined by `,`.
@@ -460,6 +518,38 @@ pub mod k8s_labels {
                     .expect("empty")
                     .is_empty()
             );
+        }
+
+        #[test]
+        fn label_maps_and_matching() {
+            let sel = spec(
+                &[("z", "1")],
+                &[
+                    ("tier", "In", &["web", "api"]),
+                    ("gone", "DoesNotExist", &[]),
+                ],
+            )
+            .to_selector()
+            .expect("valid");
+            assert_eq!(selector_string(Some(&sel)), "!gone,tier in (api,web),z=1");
+            assert_eq!(
+                labels_map(&selector_string(Some(&sel))).expect_err("not a map"),
+                "invalid selector: [!gone]"
+            );
+            assert_eq!(
+                labels_map("app in (a,b)").expect_err("not a map"),
+                "invalid selector: [app in (a]"
+            );
+            assert!(labels_map("").expect("empty").is_empty());
+            let labels = labels_map("app = web,tier=fe").expect("a map");
+            assert_eq!(labels.get("app").map(String::as_str), Some("web"));
+            let not_prod = spec(&[], &[("env", "NotIn", &["prod"])])
+                .to_selector()
+                .expect("valid");
+            assert!(matches_map(&not_prod, &labels) && matches_map(&not_prod, &BTreeMap::new()));
+            assert!(matches_map(&Selector::default(), &labels));
+            let web = spec(&[("app", "web")], &[]).to_selector().expect("valid");
+            assert!(matches_map(&web, &labels) && !matches_map(&web, &BTreeMap::new()));
         }
 
         #[test]

@@ -28,7 +28,7 @@
 //! (`replica` instead of `replicas` when there is at most one.)
 
 use kubeguard_engine::{CheckFn, Diagnostic, Matcher, ParamKind, ParamSpec, Params, Template};
-use kubeguard_model::{locate, parse_path, string_map, Context, FieldRef, Object, WorkloadKind};
+use kubeguard_model::{Context, FieldRef, Object, WorkloadKind, locate, parse_path, string_map};
 use kubeguard_source::Node;
 
 use crate::util::k8s_labels::{self, LabelSelectorSpec};
@@ -75,7 +75,10 @@ impl Template for AntiAffinity {
             Some(p) => Some(Matcher::new(p)?),
             None => None,
         };
-        Ok(Box::new(AntiAffinityCheck { min_replicas: params.int("minReplicas").unwrap_or(0), topology }))
+        Ok(Box::new(AntiAffinityCheck {
+            min_replicas: params.int("minReplicas").unwrap_or(0),
+            topology,
+        }))
     }
 }
 
@@ -95,25 +98,49 @@ impl AntiAffinityCheck {
 
     /// `validateAffinityTermMatchesAgainstNodes`: the first failure of a term, with the field
     /// to point at.
-    fn validate_term(&self, obj: &Object, term: Option<&Node>, base: &str, path: &str) -> Option<(String, FieldRef)> {
+    fn validate_term(
+        &self,
+        obj: &Object,
+        term: Option<&Node>,
+        base: &str,
+        path: &str,
+    ) -> Option<(String, FieldRef)> {
         let at = |rel: &str| locate(&obj.root, "", &parse_path(&format!("{base}.{path}{rel}")));
         let namespace = obj.namespace.clone().unwrap_or_default();
-        let namespaces: Vec<String> =
-            term.and_then(|t| t.get("namespaces")).and_then(Node::as_seq).unwrap_or(&[]).iter().map(|n| text(Some(n))).collect();
+        let namespaces: Vec<String> = term
+            .and_then(|t| t.get("namespaces"))
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .map(|n| text(Some(n)))
+            .collect();
         if !namespaces.is_empty() && !namespaces.contains(&namespace) {
             return Some((
-                format!("pod's namespace {} not found in anti-affinity's namespaces [{}]", go_quote(&namespace), namespaces.join(", ")),
+                format!(
+                    "pod's namespace {} not found in anti-affinity's namespaces [{}]",
+                    go_quote(&namespace),
+                    namespaces.join(", ")
+                ),
                 at(".namespaces"),
             ));
         }
-        let spec = term.and_then(|t| t.get("labelSelector")).filter(|n| !n.is_null()).map(LabelSelectorSpec::from_node);
+        let spec = term
+            .and_then(|t| t.get("labelSelector"))
+            .filter(|n| !n.is_null())
+            .map(LabelSelectorSpec::from_node);
         let selector = match k8s_labels::as_selector(spec.as_ref()) {
             Ok(s) => s,
             Err(e) => return Some((e, at(".labelSelector"))),
         };
         let topology_key = text(term.and_then(|t| t.get("topologyKey")));
         if !self.topology_ok(&topology_key) {
-            return Some((format!("anti-affinity's topology key does not match {}", go_quote(&topology_key)), at(".topologyKey")));
+            return Some((
+                format!(
+                    "anti-affinity's topology key does not match {}",
+                    go_quote(&topology_key)
+                ),
+                at(".topologyKey"),
+            ));
         }
         let labels = obj.pod_labels();
         if !k8s_labels::matches(selector.as_ref(), labels) {
@@ -132,7 +159,9 @@ impl AntiAffinityCheck {
 
 impl CheckFn for AntiAffinityCheck {
     fn check(&self, _: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
-        let Some((mut replicas, node)) = obj.replicas() else { return };
+        let Some((mut replicas, node)) = obj.replicas() else {
+            return;
+        };
         let is_dc = obj.workload_kind() == Some(WorkloadKind::DeploymentConfig);
         if is_dc && node.and_then(Node::as_i64).is_none() {
             // A DeploymentConfig's `replicas` is a plain int32: missing means 0.
@@ -148,17 +177,24 @@ impl CheckFn for AntiAffinityCheck {
         }
         let base = "spec.template.spec.affinity.podAntiAffinity";
         let plural = if replicas > 1 { "replicas" } else { "replica" };
-        let anti = obj.root.path(&["spec", "template", "spec", "affinity", "podAntiAffinity"]).filter(|n| !n.is_null());
+        let anti = obj
+            .root
+            .path(&["spec", "template", "spec", "affinity", "podAntiAffinity"])
+            .filter(|n| !n.is_null());
         let Some(anti) = anti else {
             out.push(Diagnostic::new(
-                format!("object has {replicas} {plural} but does not specify inter pod anti-affinity"),
+                format!(
+                    "object has {replicas} {plural} but does not specify inter pod anti-affinity"
+                ),
                 locate(&obj.root, "", &parse_path(base)),
             ));
             return;
         };
         let list = |key: &str| anti.get(key).and_then(Node::as_seq).unwrap_or(&[]);
-        let (preferred, required) =
-            (list("preferredDuringSchedulingIgnoredDuringExecution"), list("requiredDuringSchedulingIgnoredDuringExecution"));
+        let (preferred, required) = (
+            list("preferredDuringSchedulingIgnoredDuringExecution"),
+            list("requiredDuringSchedulingIgnoredDuringExecution"),
+        );
         if preferred.is_empty() && required.is_empty() {
             out.push(Diagnostic::new(
                 format!("object has {replicas} {plural} but does not specify preferred or required inter pod anti-affinity during scheduling"),
@@ -170,8 +206,18 @@ impl CheckFn for AntiAffinityCheck {
         let terms = preferred
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.get("podAffinityTerm"), format!("preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm")))
-            .chain(required.iter().enumerate().map(|(i, t)| (Some(t), format!("requiredDuringSchedulingIgnoredDuringExecution[{i}]"))));
+            .map(|(i, t)| {
+                (
+                    t.get("podAffinityTerm"),
+                    format!("preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm"),
+                )
+            })
+            .chain(required.iter().enumerate().map(|(i, t)| {
+                (
+                    Some(t),
+                    format!("requiredDuringSchedulingIgnoredDuringExecution[{i}]"),
+                )
+            }));
         for (term, path) in terms {
             match self.validate_term(obj, term.filter(|t| !t.is_null()), base, &path) {
                 None => return,

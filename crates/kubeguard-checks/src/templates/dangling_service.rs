@@ -21,7 +21,7 @@
 //! All point at `spec.selector` (or its nearest existing parent).
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
-use kubeguard_model::{locate, parse_path, string_map, Context, Object, WorkloadKind};
+use kubeguard_model::{Context, Object, WorkloadKind, locate, parse_path, string_map};
 use kubeguard_source::Node;
 
 use crate::util::go_map;
@@ -56,7 +56,9 @@ impl Template for DanglingService {
         PARAMS
     }
     fn instantiate(&self, params: &Params) -> Result<Box<dyn CheckFn>, String> {
-        Ok(Box::new(DanglingCheck { ignored: params.strings("ignoredLabels") }))
+        Ok(Box::new(DanglingCheck {
+            ignored: params.strings("ignoredLabels"),
+        }))
     }
 }
 
@@ -69,7 +71,10 @@ struct DanglingCheck {
 fn has_pod_template(obj: &Object) -> bool {
     match obj.workload_kind() {
         None | Some(WorkloadKind::PodTemplate) => false,
-        Some(WorkloadKind::DeploymentConfig) => obj.root.path(&["spec", "template"]).is_some_and(|t| !t.is_null()),
+        Some(WorkloadKind::DeploymentConfig) => obj
+            .root
+            .path(&["spec", "template"])
+            .is_some_and(|t| !t.is_null()),
         Some(_) => true,
     }
 }
@@ -93,16 +98,24 @@ impl CheckFn for DanglingCheck {
         let matcher = match LabelSelectorSpec::from_map(&selector).to_selector() {
             Ok(s) => s,
             Err(e) => {
-                out.push(Diagnostic::new(format!("service has invalid label selector: {e}"), field));
+                out.push(Diagnostic::new(
+                    format!("service has invalid label selector: {e}"),
+                    field,
+                ));
                 return;
             }
         };
-        let found = ctx
-            .objects
-            .iter()
-            .any(|o| has_pod_template(o) && o.namespace == obj.namespace && matcher.matches(o.pod_labels()));
+        let found = ctx.objects.iter().any(|o| {
+            has_pod_template(o) && o.namespace == obj.namespace && matcher.matches(o.pod_labels())
+        });
         if !found {
-            out.push(Diagnostic::new(format!("no pods found matching service labels ({})", go_map(&selector)), field));
+            out.push(Diagnostic::new(
+                format!(
+                    "no pods found matching service labels ({})",
+                    go_map(&selector)
+                ),
+                field,
+            ));
         }
     }
 }

@@ -56,7 +56,9 @@ impl CheckFn for DeprecatedServiceAccountField {
             return;
         }
         let message = if san.is_empty() {
-            format!("serviceAccount is specified ({sa}), but this field is deprecated; use serviceAccountName instead")
+            format!(
+                "serviceAccount is specified ({sa}), but this field is deprecated; use serviceAccountName instead"
+            )
         } else {
             format!(
                 "serviceAccount ({sa}) and serviceAccountName ({san}) are both specified with non-matching values. serviceAccount is deprecated; unspecify serviceAccount or make values match."

@@ -14,7 +14,7 @@
 //! `disallowed API object found: <group>/<version>, Kind=<kind>`, pointing at `apiVersion`.
 
 use kubeguard_engine::{CheckFn, Diagnostic, Matcher, ParamKind, ParamSpec, Params, Template};
-use kubeguard_model::{locate, Context, Object, Seg};
+use kubeguard_model::{Context, Object, Seg, locate};
 
 /// The template.
 pub struct DisallowedApiObj;
@@ -24,7 +24,12 @@ pub static TEMPLATE: DisallowedApiObj = DisallowedApiObj;
 
 static PARAMS: &[ParamSpec] = &[
     ParamSpec::new("group", ParamKind::String, "The disallowed object group.").regex(),
-    ParamSpec::new("version", ParamKind::String, "The disallowed object API version.").regex(),
+    ParamSpec::new(
+        "version",
+        ParamKind::String,
+        "The disallowed object API version.",
+    )
+    .regex(),
     ParamSpec::new("kind", ParamKind::String, "The disallowed kind.").regex(),
 ];
 
@@ -45,8 +50,15 @@ impl Template for DisallowedApiObj {
         PARAMS
     }
     fn instantiate(&self, params: &Params) -> Result<Box<dyn CheckFn>, String> {
-        let compile = |name: &str| Matcher::new(params.str(name).unwrap_or_default()).map_err(|e| format!("invalid {name}: {e}"));
-        Ok(Box::new(DisallowedCheck { group: compile("group")?, version: compile("version")?, kind: compile("kind")? }))
+        let compile = |name: &str| {
+            Matcher::new(params.str(name).unwrap_or_default())
+                .map_err(|e| format!("invalid {name}: {e}"))
+        };
+        Ok(Box::new(DisallowedCheck {
+            group: compile("group")?,
+            version: compile("version")?,
+            kind: compile("kind")?,
+        }))
     }
 }
 
@@ -59,9 +71,15 @@ struct DisallowedCheck {
 impl CheckFn for DisallowedCheck {
     fn check(&self, _: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
         let (group, version) = (obj.group(), obj.version());
-        if self.group.matches(group) && self.version.matches(version) && self.kind.matches(&obj.kind) {
+        if self.group.matches(group)
+            && self.version.matches(version)
+            && self.kind.matches(&obj.kind)
+        {
             out.push(Diagnostic::new(
-                format!("disallowed API object found: {group}/{version}, Kind={}", obj.kind),
+                format!(
+                    "disallowed API object found: {group}/{version}, Kind={}",
+                    obj.kind
+                ),
                 locate(&obj.root, "", &[Seg::Key("apiVersion")]),
             ));
         }

@@ -59,7 +59,10 @@ impl CheckFn for DuplicateEnvVar {
                 if *count == 2 {
                     out.push(Diagnostic::in_container(
                         &c,
-                        format!("Duplicate environment variable {name} in container {} found", go_quote(c.name())),
+                        format!(
+                            "Duplicate environment variable {name} in container {} found",
+                            go_quote(c.name())
+                        ),
                         c.locate(&format!("env[{i}].name")),
                     ));
                 }

@@ -51,8 +51,15 @@ impl CheckFn for DuplicateKey {
             let LoadWarning::DuplicateKey { key, first, second } = w;
             let line = obj.source.line_col(first.start).line;
             out.push(Diagnostic::new(
-                format!("key {} is repeated; the value at line {line} is ignored (the last one wins)", go_quote(key)),
-                FieldRef { path: key.clone(), span: *second, present: true },
+                format!(
+                    "key {} is repeated; the value at line {line} is ignored (the last one wins)",
+                    go_quote(key)
+                ),
+                FieldRef {
+                    path: key.clone(),
+                    span: *second,
+                    present: true,
+                },
             ));
         }
     }

@@ -25,8 +25,19 @@ pub struct EnvVar;
 pub static TEMPLATE: EnvVar = EnvVar;
 
 static PARAMS: &[ParamSpec] = &[
-    ParamSpec::new("name", ParamKind::String, "The name of the environment variable.").required().regex(),
-    ParamSpec::new("value", ParamKind::String, "The value of the environment variable.").regex(),
+    ParamSpec::new(
+        "name",
+        ParamKind::String,
+        "The name of the environment variable.",
+    )
+    .required()
+    .regex(),
+    ParamSpec::new(
+        "value",
+        ParamKind::String,
+        "The value of the environment variable.",
+    )
+    .regex(),
 ];
 
 impl Template for EnvVar {
@@ -67,7 +78,10 @@ impl CheckFn for EnvVarCheck {
                 if self.name.matches(&name) && self.value.matches(&text(env.get("value"))) {
                     out.push(Diagnostic::in_container(
                         &c,
-                        format!("environment variable {name} in container {} found", go_quote(c.name())),
+                        format!(
+                            "environment variable {name} in container {} found",
+                            go_quote(c.name())
+                        ),
                         c.locate(&format!("env[{i}].value")),
                     ));
                 }

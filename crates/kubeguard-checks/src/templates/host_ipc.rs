@@ -10,41 +10,13 @@
 //! ## Message
 //! `resource shares host's IPC namespace (via hostIPC=true).`, pointing at the value.
 
-use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object};
-
-/// The template.
-pub struct HostNamespace;
+use crate::host_namespace::HostNamespace;
 
 /// Registered instance.
-pub static TEMPLATE: HostNamespace = HostNamespace;
-
-impl Template for HostNamespace {
-    fn key(&self) -> &'static str {
-        "host-ipc"
-    }
-    fn name(&self) -> &'static str {
-        "Host IPC"
-    }
-    fn description(&self) -> &'static str {
-        "Flag pods sharing the host's IPC namespace."
-    }
-    fn supported_kinds(&self) -> &'static [&'static str] {
-        &["DeploymentLike"]
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &[]
-    }
-    fn instantiate(&self, _: &Params) -> Result<Box<dyn CheckFn>, String> {
-        Ok(Box::new(HostNamespace))
-    }
-}
-
-impl CheckFn for HostNamespace {
-    fn check(&self, _: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
-        let Some(pod) = obj.pod_spec() else { return };
-        if pod.flag("hostIPC") {
-            out.push(Diagnostic::new("resource shares host's IPC namespace (via hostIPC=true).", pod.locate("hostIPC")));
-        }
-    }
-}
+pub static TEMPLATE: HostNamespace = HostNamespace {
+    key: "host-ipc",
+    name: "Host IPC",
+    description: "Flag pods sharing the host's IPC namespace.",
+    field: "hostIPC",
+    message: "resource shares host's IPC namespace (via hostIPC=true).",
+};

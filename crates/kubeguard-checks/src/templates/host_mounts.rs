@@ -18,10 +18,9 @@
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
 use kubeguard_model::{Context, Object};
-use kubeguard_source::Node;
 use regex::Regex;
 
-use crate::util::go_quote;
+use crate::util::{go_quote, text};
 
 /// The template.
 pub struct HostMounts;
@@ -72,26 +71,15 @@ impl CheckFn for HostMountsCheck {
             let Some(host_path) = volume.get("hostPath").filter(|h| !h.is_null()) else {
                 continue;
             };
-            let path = host_path
-                .get("path")
-                .and_then(Node::scalar_text)
-                .unwrap_or_default();
-            let name = volume
-                .get("name")
-                .and_then(Node::scalar_text)
-                .unwrap_or_default();
+            let path = text(host_path.get("path"));
+            let name = text(volume.get("name"));
             for regex in &self.dirs {
                 if !regex.is_match(&path) {
                     continue;
                 }
                 for c in pod.all_containers() {
                     for (j, mount) in c.volume_mounts() {
-                        if mount
-                            .get("name")
-                            .and_then(Node::scalar_text)
-                            .unwrap_or_default()
-                            == name
-                        {
+                        if text(mount.get("name")) == name {
                             out.push(Diagnostic::in_container(
                                 &c,
                                 format!(

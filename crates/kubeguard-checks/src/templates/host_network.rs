@@ -10,41 +10,13 @@
 //! ## Message
 //! `resource shares host's network namespace (via hostNetwork=true).`, pointing at the value.
 
-use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object};
-
-/// The template.
-pub struct HostNamespace;
+use crate::host_namespace::HostNamespace;
 
 /// Registered instance.
-pub static TEMPLATE: HostNamespace = HostNamespace;
-
-impl Template for HostNamespace {
-    fn key(&self) -> &'static str {
-        "host-network"
-    }
-    fn name(&self) -> &'static str {
-        "Host Network"
-    }
-    fn description(&self) -> &'static str {
-        "Flag pods sharing the host's network namespace."
-    }
-    fn supported_kinds(&self) -> &'static [&'static str] {
-        &["DeploymentLike"]
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &[]
-    }
-    fn instantiate(&self, _: &Params) -> Result<Box<dyn CheckFn>, String> {
-        Ok(Box::new(HostNamespace))
-    }
-}
-
-impl CheckFn for HostNamespace {
-    fn check(&self, _: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
-        let Some(pod) = obj.pod_spec() else { return };
-        if pod.flag("hostNetwork") {
-            out.push(Diagnostic::new("resource shares host's network namespace (via hostNetwork=true).", pod.locate("hostNetwork")));
-        }
-    }
-}
+pub static TEMPLATE: HostNamespace = HostNamespace {
+    key: "host-network",
+    name: "Host Network",
+    description: "Flag pods sharing the host's network namespace.",
+    field: "hostNetwork",
+    message: "resource shares host's network namespace (via hostNetwork=true).",
+};

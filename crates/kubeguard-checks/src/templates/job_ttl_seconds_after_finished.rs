@@ -16,7 +16,7 @@
 //! - `Managed Job specifies ttlSecondsAfterFinished which might conflict with successfulJobsHistoryLimit and failedJobsHistoryLimit from CronJob that have default values. Final behaviour is determined by the strictest parameter, and therefore, setting ttlSecondsAfterFinished at the job level can result with unexpected behaviour with regard to finished jobs removal`
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
-use kubeguard_model::{locate, parse_path, Context, Object};
+use kubeguard_model::{Context, Object, locate, parse_path};
 
 /// The template.
 pub struct JobTtlSecondsAfterFinished;
@@ -57,7 +57,11 @@ impl CheckFn for JobTtlSecondsAfterFinished {
             _ => return,
         };
         let field = locate(&obj.root, "", &parse_path(path));
-        let set = field.present && obj.root.path(&path.split('.').collect::<Vec<_>>()).is_some_and(|n| !n.is_null());
+        let set = field.present
+            && obj
+                .root
+                .path(&path.split('.').collect::<Vec<_>>())
+                .is_some_and(|n| !n.is_null());
         match (obj.kind.as_str(), set) {
             ("Job", false) => out.push(Diagnostic::new("Standalone Job does not specify ttlSecondsAfterFinished", field)),
             ("CronJob", true) => out.push(Diagnostic::new(

@@ -54,7 +54,10 @@ impl Template for LatestTag {
     fn instantiate(&self, params: &Params) -> Result<Box<dyn CheckFn>, String> {
         let compile = |name: &str| -> Result<(Vec<Regex>, String), String> {
             let sources = params.strings(name);
-            let regexes = sources.iter().map(|s| Regex::new(s).map_err(|e| format!("invalid regex {s}: {e}"))).collect::<Result<Vec<_>, _>>()?;
+            let regexes = sources
+                .iter()
+                .map(|s| Regex::new(s).map_err(|e| format!("invalid regex {s}: {e}")))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok((regexes, go_quote_list(&sources)))
         };
         let (block, block_text) = compile("blockList")?;
@@ -62,7 +65,12 @@ impl Template for LatestTag {
         if !block.is_empty() && !allow.is_empty() {
             return Err("only one of the paramater lists can be used at a time: check has both \"allowList\" & \"blockList\" parameter's values set".into());
         }
-        Ok(Box::new(LatestTagCheck { block, block_text, allow, allow_text }))
+        Ok(Box::new(LatestTagCheck {
+            block,
+            block_text,
+            allow,
+            allow_text,
+        }))
     }
 }
 
@@ -79,7 +87,8 @@ impl CheckFn for LatestTagCheck {
         let Some(pod) = obj.pod_spec() else { return };
         for c in pod.all_containers() {
             let image = text(c.image());
-            let message = if !self.block.is_empty() && self.block.iter().any(|r| r.is_match(&image)) {
+            let message = if !self.block.is_empty() && self.block.iter().any(|r| r.is_match(&image))
+            {
                 format!(
                     "The container {} is using an invalid container image, {}. Please use images that are not blocked by the `BlockList` criteria : {}",
                     go_quote(c.name()),

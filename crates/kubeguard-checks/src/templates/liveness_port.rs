@@ -20,7 +20,7 @@ use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
 use kubeguard_model::{ContainerView, Context, Object};
 use kubeguard_source::{Node, Value};
 
-use crate::util::go_quote;
+use crate::util::{go_quote, text};
 
 /// The template.
 pub struct LivenessPort;
@@ -98,10 +98,7 @@ pub(crate) fn check_probe_port(c: &ContainerView<'_>, probe_key: &str, out: &mut
     };
     let mut exposed = Vec::new();
     for (_, port) in c.ports() {
-        let protocol = port
-            .get("protocol")
-            .and_then(Node::scalar_text)
-            .unwrap_or_default();
+        let protocol = text(port.get("protocol"));
         if !protocol.is_empty() && protocol != "TCP" {
             continue;
         }
@@ -110,11 +107,7 @@ pub(crate) fn check_probe_port(c: &ContainerView<'_>, probe_key: &str, out: &mut
                 .and_then(Node::as_i64)
                 .unwrap_or(0),
         ));
-        exposed.push(PortKey::Str(
-            port.get("name")
-                .and_then(Node::scalar_text)
-                .unwrap_or_default(),
-        ));
+        exposed.push(PortKey::Str(text(port.get("name"))));
     }
     let name = go_quote(c.name());
     for (handler, what) in [

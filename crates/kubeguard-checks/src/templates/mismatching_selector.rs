@@ -21,11 +21,11 @@
 //! All point at the selector (or its nearest existing parent).
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
-use kubeguard_model::{locate, parse_path, string_map, Context, Object, WorkloadKind};
+use kubeguard_model::{Context, Object, WorkloadKind, locate, parse_path, string_map};
 use kubeguard_source::Node;
 
 use crate::util::go_map;
-use crate::util::k8s_labels::LabelSelectorSpec;
+use crate::util::k8s_labels;
 
 /// The template.
 pub struct MismatchingSelector;
@@ -54,27 +54,13 @@ impl Template for MismatchingSelector {
     }
 }
 
-/// A field that is set (not missing, not null).
-fn present(n: Option<&Node>) -> Option<&Node> {
-    n.filter(|n| !n.is_null())
-}
-
 impl CheckFn for MismatchingSelector {
     fn check(&self, _: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
-        let Some(kind) = obj.workload_kind() else { return };
-        // `extract.Selector`: a DeploymentConfig's plain map is wrapped as matchLabels; Pods and
-        // ReplicationControllers (map selector of the wrong type) have none.
-        let (path, spec) = match kind {
-            WorkloadKind::Pod | WorkloadKind::ReplicationController | WorkloadKind::PodTemplate => return,
-            WorkloadKind::DeploymentConfig => {
-                let map = obj.root.path(&["spec", "selector"]).and_then(Node::as_map);
-                ("spec.selector", Some(LabelSelectorSpec::from_map(&string_map(map))))
-            }
-            WorkloadKind::CronJob => (
-                "spec.jobTemplate.spec.selector",
-                present(obj.root.path(&["spec", "jobTemplate", "spec", "selector"])).map(LabelSelectorSpec::from_node),
-            ),
-            _ => ("spec.selector", present(obj.root.path(&["spec", "selector"])).map(LabelSelectorSpec::from_node)),
+        let Some(kind) = obj.workload_kind() else {
+            return;
+        };
+        let Some((path, spec)) = k8s_labels::workload_selector(obj) else {
+            return;
         };
         let field = locate(&obj.root, "", &parse_path(path));
         let Some(spec) = spec.filter(|s| !s.is_empty()) else {
@@ -84,13 +70,21 @@ impl CheckFn for MismatchingSelector {
             return;
         };
         // A DeploymentConfig's template is a pointer: missing or null means no pods.
-        if kind == WorkloadKind::DeploymentConfig && present(obj.root.path(&["spec", "template"])).is_none() {
+        if kind == WorkloadKind::DeploymentConfig
+            && obj
+                .root
+                .path(&["spec", "template"])
+                .is_none_or(Node::is_null)
+        {
             return;
         }
         let selector = match spec.to_selector() {
             Ok(s) => s,
             Err(e) => {
-                out.push(Diagnostic::new(format!("object has invalid label selector: {e}"), field));
+                out.push(Diagnostic::new(
+                    format!("object has invalid label selector: {e}"),
+                    field,
+                ));
                 return;
             }
         };

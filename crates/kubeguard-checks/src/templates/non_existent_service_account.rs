@@ -59,7 +59,10 @@ impl CheckFn for NonExistentServiceAccount {
             return;
         }
         if !ctx.has_service_account(obj.namespace.as_deref(), &sa) {
-            out.push(Diagnostic::new(format!("serviceAccount {} not found", go_quote(&sa)), pod.locate(field)));
+            out.push(Diagnostic::new(
+                format!("serviceAccount {} not found", go_quote(&sa)),
+                pod.locate(field),
+            ));
         }
     }
 }

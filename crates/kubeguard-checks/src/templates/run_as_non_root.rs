@@ -50,24 +50,41 @@ impl CheckFn for RunAsNonRoot {
         for c in pod.all_containers() {
             let name = go_quote(c.name());
             if let Some(g) = c.effective("runAsGroup")
-                && g.node.as_i64() == Some(0) {
-                    out.push(Diagnostic::in_container(&c, format!("container {name} is set to runAsGroup 0"), g.field));
-                }
+                && g.node.as_i64() == Some(0)
+            {
+                out.push(Diagnostic::in_container(
+                    &c,
+                    format!("container {name} is set to runAsGroup 0"),
+                    g.field,
+                ));
+            }
             let user = c.effective("runAsUser");
-            if user.as_ref().and_then(|u| u.node.as_i64()).is_some_and(|u| u > 0) {
+            if user
+                .as_ref()
+                .and_then(|u| u.node.as_i64())
+                .is_some_and(|u| u > 0)
+            {
                 continue;
             }
             let non_root = c.effective("runAsNonRoot");
             if non_root.as_ref().and_then(|n| n.node.as_bool()) == Some(true) {
                 if let Some(u) = user.filter(|u| u.node.as_i64() == Some(0)) {
-                    out.push(Diagnostic::in_container(&c, format!("container {name} is set to runAsNonRoot, but runAsUser set to 0"), u.field));
+                    out.push(Diagnostic::in_container(
+                        &c,
+                        format!("container {name} is set to runAsNonRoot, but runAsUser set to 0"),
+                        u.field,
+                    ));
                 }
             } else {
                 let field = match non_root {
                     Some(n) => n.field,
                     None => c.locate("securityContext.runAsNonRoot"),
                 };
-                out.push(Diagnostic::in_container(&c, format!("container {name} is not set to runAsNonRoot"), field));
+                out.push(Diagnostic::in_container(
+                    &c,
+                    format!("container {name} is not set to runAsNonRoot"),
+                    field,
+                ));
             }
         }
     }

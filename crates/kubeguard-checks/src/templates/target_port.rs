@@ -26,7 +26,7 @@ use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
 use kubeguard_model::{Context, Object, locate, parse_path};
 use kubeguard_source::{Node, Value};
 
-use crate::util::go_quote;
+use crate::util::{go_quote, text};
 
 /// The template.
 pub struct TargetPort;
@@ -85,10 +85,7 @@ impl CheckFn for TargetPort {
         if let Some(pod) = obj.pod_spec() {
             for c in pod.all_containers() {
                 for (i, port) in c.ports() {
-                    let name = port
-                        .get("name")
-                        .and_then(Node::scalar_text)
-                        .unwrap_or_default();
+                    let name = text(port.get("name"));
                     if name.is_empty() {
                         continue;
                     }
@@ -119,7 +116,7 @@ impl CheckFn for TargetPort {
             let Some(target) = port.get("targetPort") else {
                 continue;
             };
-            let (text, violations) = match &target.value {
+            let (target_text, violations) = match &target.value {
                 Value::Null => continue,
                 Value::Str(s) => (s.to_string(), port_name_violations(s)),
                 _ => match target.as_i64() {
@@ -131,16 +128,12 @@ impl CheckFn for TargetPort {
                     ),
                 },
             };
-            let service = obj
-                .root
-                .path(&["metadata", "name"])
-                .and_then(Node::scalar_text)
-                .unwrap_or_default();
+            let service = text(obj.root.path(&["metadata", "name"]));
             for violation in violations {
                 out.push(Diagnostic::new(
                     format!(
                         "port targetPort {} in service {} {violation}",
-                        go_quote(&text),
+                        go_quote(&target_text),
                         go_quote(&service)
                     ),
                     locate(

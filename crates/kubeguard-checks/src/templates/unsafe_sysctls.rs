@@ -18,7 +18,7 @@ use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Templa
 use kubeguard_model::{Context, Object};
 use kubeguard_source::Node;
 
-use crate::util::go_quote;
+use crate::util::{go_quote, text};
 
 /// The template.
 pub struct UnsafeSysctls;
@@ -68,10 +68,7 @@ impl CheckFn for UnsafeSysctlsCheck {
             .and_then(Node::as_seq)
             .unwrap_or(&[]);
         for (i, sysctl) in sysctls.iter().enumerate() {
-            let name = sysctl
-                .get("name")
-                .and_then(Node::scalar_text)
-                .unwrap_or_default();
+            let name = text(sysctl.get("name"));
             for prefix in &self.prefixes {
                 if name.starts_with(prefix.as_str()) {
                     out.push(Diagnostic::new(
