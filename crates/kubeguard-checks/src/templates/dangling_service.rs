@@ -105,9 +105,9 @@ impl CheckFn for DanglingCheck {
                 return;
             }
         };
-        let found = ctx.objects.iter().any(|o| {
-            has_pod_template(o) && o.namespace == obj.namespace && matcher.matches(o.pod_labels())
-        });
+        let found = ctx
+            .pod_owners_in(obj.namespace.as_deref())
+            .any(|o| has_pod_template(o) && matcher.matches(o.pod_labels()));
         if !found {
             out.push(Diagnostic::new(
                 format!(
