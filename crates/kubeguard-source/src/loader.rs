@@ -18,7 +18,8 @@ use crate::span::{LineIndex, Span};
 pub struct Limits {
     /// Deepest nesting of collections in one document.
     pub max_depth: usize,
-    /// Most nodes one document may create by expanding aliases.
+    /// Most nodes one document may create by expanding aliases (the copy kept of every
+    /// anchored node counts too, so nested anchors cannot multiply memory either).
     pub max_alias_nodes: usize,
     /// Largest input accepted, in bytes.
     pub max_file_size: u64,
@@ -170,7 +171,27 @@ pub fn parse_chunk(
     index: usize,
     limits: &Limits,
 ) -> Result<Document, LoadError> {
-    let body = &text[chunk.start as usize..chunk.end as usize];
+    if text.len() as u64 > limits.max_file_size || u32::try_from(text.len()).is_err() {
+        return Err(LoadError {
+            index,
+            offset: 0,
+            message: format!(
+                "input of {} bytes exceeds the limit of {} bytes",
+                text.len(),
+                limits.max_file_size.min(u64::from(u32::MAX))
+            ),
+        });
+    }
+    let Some(body) = text.get(chunk.start as usize..chunk.end as usize) else {
+        return Err(LoadError {
+            index,
+            offset: 0,
+            message: format!(
+                "document chunk {}..{} is not a valid range of the input",
+                chunk.start, chunk.end
+            ),
+        });
+    };
     let mut builder = Builder {
         text,
         body,
@@ -268,10 +289,54 @@ enum Frame {
     Map {
         start: u32,
         anchor: usize,
-        entries: Vec<(Key, Node)>,
+        entries: Entries,
         key: Option<Key>,
         merges: Vec<Node>,
     },
+}
+
+/// Mapping entries under construction, with a key index once there are many of them, so
+/// duplicate-key checks and merges stay linear on huge mappings.
+#[derive(Default)]
+struct Entries {
+    list: Vec<(Key, Node)>,
+    index: Option<HashMap<Box<str>, usize>>,
+}
+
+impl Entries {
+    /// Entry count from which keys are looked up by hash rather than by a linear scan.
+    const INDEX_FROM: usize = 32;
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.list.iter().position(|(k, _)| &*k.text == key),
+        }
+    }
+
+    /// Appends an entry whose key is not present yet.
+    fn push(&mut self, key: Key, node: Node) {
+        if let Some(index) = &mut self.index {
+            index.insert(key.text.clone(), self.list.len());
+        }
+        self.list.push((key, node));
+        if self.index.is_none() && self.list.len() >= Self::INDEX_FROM {
+            self.index = Some(
+                self.list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.text.clone(), i))
+                    .collect(),
+            );
+        }
+    }
+}
+
+/// A copy of an anchored node, with its node count and depth measured once.
+struct Anchored {
+    node: Node,
+    size: usize,
+    depth: usize,
 }
 
 struct Builder<'a> {
@@ -284,7 +349,7 @@ struct Builder<'a> {
     limits: &'a Limits,
     index: usize,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, Anchored>,
     alias_nodes: usize,
     warnings: Vec<LoadWarning>,
     root: Option<Node>,
@@ -338,28 +403,30 @@ impl Builder<'_> {
             }
             Event::DocumentEnd => {}
             Event::Alias(id) => {
-                let Some(node) = self.anchors.get(&id) else {
+                let Some(anchored) = self.anchors.get(&id) else {
                     return Err(self.error(span.start, "alias refers to an unknown anchor".into()));
                 };
-                let size = node.size();
-                self.alias_nodes += size;
-                if self.alias_nodes > self.limits.max_alias_nodes {
+                let (size, depth) = (anchored.size, anchored.depth);
+                // An alias of a collection nests that collection here: chained aliases could
+                // otherwise build trees deep enough to overflow the stack of recursive walks.
+                if self.stack.len() + depth > self.limits.max_depth {
                     return Err(self.error(
                         span.start,
                         format!(
-                            "alias expansion exceeds the limit of {} nodes (a \"billion laughs\" input?)",
-                            self.limits.max_alias_nodes
+                            "nesting deeper than {} levels (through aliases)",
+                            self.limits.max_depth
                         ),
                     ));
                 }
-                let node = node.clone();
+                self.charge_copies(size, span.start)?;
+                let node = self.anchors[&id].node.clone();
                 self.push_value(node)?;
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let v = scalar_value(value, style, tag.as_deref());
                 let node = Node::new(span, v);
                 if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchor(anchor, &node)?;
                 }
                 self.push_value(node)?;
             }
@@ -376,7 +443,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Map {
                     start: span.start,
                     anchor,
-                    entries: Vec::new(),
+                    entries: Entries::default(),
                     key: None,
                     merges: Vec::new(),
                 });
@@ -394,7 +461,7 @@ impl Builder<'_> {
                 let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
                 let node = Node::new(Span::new(start, end.max(start)), Value::Seq(items));
                 if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchor(anchor, &node)?;
                 }
                 self.push_value(node)?;
             }
@@ -410,6 +477,7 @@ impl Builder<'_> {
                     return Err(self.error(span.start, "unbalanced mapping end".into()));
                 };
                 let end = entries
+                    .list
                     .iter()
                     .map(|(_, v)| v.span.end)
                     .max()
@@ -418,19 +486,51 @@ impl Builder<'_> {
                 for source in merges {
                     merge_into(&mut entries, source);
                 }
+                let mut entries = entries.list;
                 entries.shrink_to_fit();
                 let node = Node::new(
                     Span::new(start, end.max(start)),
                     Value::Map(Map { entries }),
                 );
                 if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchor(anchor, &node)?;
                 }
                 self.push_value(node)?;
             }
             _ => {}
         }
         Ok(false)
+    }
+
+    /// Keeps a copy of an anchored node for its aliases, counting the copy against
+    /// [`Limits::max_alias_nodes`].
+    fn anchor(&mut self, id: usize, node: &Node) -> Result<(), LoadError> {
+        let (size, depth) = size_and_depth(node);
+        self.charge_copies(size, node.span.start)?;
+        self.anchors.insert(
+            id,
+            Anchored {
+                node: node.clone(),
+                size,
+                depth,
+            },
+        );
+        Ok(())
+    }
+
+    /// Counts `nodes` copied nodes against [`Limits::max_alias_nodes`].
+    fn charge_copies(&mut self, nodes: usize, at: u32) -> Result<(), LoadError> {
+        self.alias_nodes = self.alias_nodes.saturating_add(nodes);
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            return Err(self.error(
+                at,
+                format!(
+                    "alias expansion exceeds the limit of {} nodes (a \"billion laughs\" input?)",
+                    self.limits.max_alias_nodes
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn check_depth(&self, at: u32) -> Result<(), LoadError> {
@@ -497,7 +597,8 @@ impl Builder<'_> {
                         }
                         return Ok(());
                     }
-                    if let Some(slot) = entries.iter_mut().find(|(ek, _)| ek.text == k.text) {
+                    if let Some(i) = entries.position(&k.text) {
+                        let slot = &mut entries.list[i];
                         self.warnings.push(LoadWarning::DuplicateKey {
                             key: k.text.to_string(),
                             first: slot.0.span,
@@ -505,7 +606,7 @@ impl Builder<'_> {
                         });
                         *slot = (k, node);
                     } else {
-                        entries.push((k, node));
+                        entries.push(k, node);
                     }
                     Ok(())
                 }
@@ -515,14 +616,36 @@ impl Builder<'_> {
 }
 
 /// Adds the entries of a merge source that the mapping does not define itself.
-fn merge_into(entries: &mut Vec<(Key, Node)>, source: Node) {
+fn merge_into(entries: &mut Entries, source: Node) {
     if let Value::Map(m) = source.value {
         for (k, v) in m.entries {
-            if !entries.iter().any(|(ek, _)| ek.text == k.text) {
-                entries.push((k, v));
+            if entries.position(&k.text).is_none() {
+                entries.push(k, v);
             }
         }
     }
+}
+
+/// Node count and nesting depth (collections on the deepest path) of a subtree, without
+/// recursion.
+fn size_and_depth(node: &Node) -> (usize, usize) {
+    let (mut size, mut depth) = (0, 0);
+    let mut stack = vec![(node, 0usize)];
+    while let Some((n, d)) = stack.pop() {
+        size += 1;
+        match &n.value {
+            Value::Seq(items) => {
+                depth = depth.max(d + 1);
+                stack.extend(items.iter().map(|i| (i, d + 1)));
+            }
+            Value::Map(m) => {
+                depth = depth.max(d + 1);
+                stack.extend(m.entries.iter().map(|(_, v)| (v, d + 1)));
+            }
+            _ => {}
+        }
+    }
+    (size, depth)
 }
 
 fn scalar_value(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
