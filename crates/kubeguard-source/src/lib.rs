@@ -20,4 +20,4 @@ pub use loader::{
     split_documents,
 };
 pub use node::{Key, Map, Node, Value, format_float};
-pub use resolve::resolve_plain;
+pub use resolve::{resolve_plain, resolve_plain_typed};

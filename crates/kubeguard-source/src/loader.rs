@@ -300,7 +300,7 @@ enum Frame {
 #[derive(Default)]
 struct Entries {
     list: Vec<(Key, Node)>,
-    index: Option<HashMap<Box<str>, usize>>,
+    index: Option<HashMap<Cow<'static, str>, usize>>,
 }
 
 impl Entries {
@@ -423,6 +423,26 @@ impl Builder<'_> {
                 self.push_value(node)?;
             }
             Event::Scalar(value, style, anchor, tag) => {
+                // Fast path for mapping keys: no node, no allocation for well-known names.
+                if anchor == 0
+                    && tag.is_none()
+                    && let Some(Frame::Map {
+                        key: slot @ None, ..
+                    }) = self.stack.last_mut()
+                {
+                    let typed = match style {
+                        ScalarStyle::Plain => crate::resolve::resolve_plain_typed(&value),
+                        _ => None,
+                    };
+                    *slot = Some(match typed {
+                        None => Key::new(&value, span),
+                        Some(Value::Null) => Key::new("null", span),
+                        Some(v) => {
+                            Key::new(&Node::new(span, v).scalar_text().unwrap_or_default(), span)
+                        }
+                    });
+                    return Ok(false);
+                }
                 let v = scalar_value(value, style, tag.as_deref());
                 let node = Node::new(span, v);
                 if anchor != 0 {
@@ -452,12 +472,12 @@ impl Builder<'_> {
                 let Some(Frame::Seq {
                     start,
                     anchor,
-                    mut items,
+                    items,
                 }) = self.stack.pop()
                 else {
                     return Err(self.error(span.start, "unbalanced sequence end".into()));
                 };
-                items.shrink_to_fit();
+                let items = items.into_boxed_slice();
                 let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
                 let node = Node::new(Span::new(start, end.max(start)), Value::Seq(items));
                 if anchor != 0 {
@@ -486,8 +506,7 @@ impl Builder<'_> {
                 for source in merges {
                     merge_into(&mut entries, source);
                 }
-                let mut entries = entries.list;
-                entries.shrink_to_fit();
+                let entries = entries.list.into_boxed_slice();
                 let node = Node::new(
                     Span::new(start, end.max(start)),
                     Value::Map(Map { entries }),
@@ -561,8 +580,8 @@ impl Builder<'_> {
                 ..
             }) => match key.take() {
                 None => {
-                    let text: Box<str> = match &node.value {
-                        Value::Str(s) => s.clone(),
+                    let text: String = match &node.value {
+                        Value::Str(s) => s.to_string(),
                         Value::Null => "null".into(),
                         Value::Seq(_) | Value::Map(_) => {
                             let at = node.span.start;
@@ -572,14 +591,11 @@ impl Builder<'_> {
                                     .into(),
                             ));
                         }
-                        _ => node.scalar_text().unwrap_or_default().into(),
+                        _ => node.scalar_text().unwrap_or_default(),
                     };
                     // A plain `<<` is a merge key; a quoted one would be a string, but the
                     // tree cannot tell them apart any more, and Kubernetes objects never use `<<`.
-                    *key = Some(Key {
-                        text,
-                        span: node.span,
-                    });
+                    *key = Some(Key::new(&text, node.span));
                     Ok(())
                 }
                 Some(k) => {
@@ -587,7 +603,7 @@ impl Builder<'_> {
                         match node.value {
                             Value::Seq(items) => {
                                 // Earlier maps take precedence: merge them in order.
-                                for item in items {
+                                for item in items.into_vec() {
                                     if matches!(item.value, Value::Map(_)) {
                                         merges.push(item);
                                     }
@@ -618,7 +634,7 @@ impl Builder<'_> {
 /// Adds the entries of a merge source that the mapping does not define itself.
 fn merge_into(entries: &mut Entries, source: Node) {
     if let Value::Map(m) = source.value {
-        for (k, v) in m.entries {
+        for (k, v) in m.entries.into_vec() {
             if entries.position(&k.text).is_none() {
                 entries.push(k, v);
             }

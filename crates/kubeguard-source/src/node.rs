@@ -3,6 +3,8 @@
 //! Values follow the JSON model Kubernetes converts YAML into: null, bool, integer, float,
 //! string, sequence and mapping with string keys.
 
+use std::borrow::Cow;
+
 use crate::span::Span;
 
 /// A node of the tree with its span.
@@ -26,18 +28,99 @@ pub enum Value {
     /// A float.
     Float(f64),
     /// A string (quoted, block, or a plain scalar that is no other type).
-    Str(Box<str>),
+    Str(Text),
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Box<[Node]>),
     /// A mapping.
     Map(Map),
+}
+
+/// An immutable string stored inline when short (most scalar values of manifests are), so
+/// that a tree does not pay one allocation per string.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Text {
+    /// Up to 22 bytes, in place.
+    Inline(InlineText),
+    /// Longer strings.
+    Heap(Box<str>),
+}
+
+/// The in-place form of a short [`Text`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InlineText {
+    len: u8,
+    bytes: [u8; 22],
+}
+
+impl Text {
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Built from a `&str` and never changed, so always valid UTF-8.
+            Text::Inline(i) => std::str::from_utf8(&i.bytes[..i.len as usize]).unwrap_or_default(),
+            Text::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        if s.len() <= 22 {
+            let mut bytes = [0u8; 22];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Text::Inline(InlineText {
+                len: s.len() as u8,
+                bytes,
+            })
+        } else {
+            Text::Heap(s.into())
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        if s.len() <= 22 {
+            Text::from(s.as_str())
+        } else {
+            Text::Heap(s.into_boxed_str())
+        }
+    }
+}
+
+impl From<Cow<'_, str>> for Text {
+    fn from(s: Cow<'_, str>) -> Text {
+        match s {
+            Cow::Borrowed(b) => Text::from(b),
+            Cow::Owned(o) => Text::from(o),
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A mapping key: its string form (as Kubernetes' YAML-to-JSON conversion gives) and its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
-    /// The key as a string.
-    pub text: Box<str>,
+    /// The key as a string (well-known Kubernetes keys share one static copy).
+    pub text: Cow<'static, str>,
     /// Where the key is written.
     pub span: Span,
 }
@@ -46,8 +129,169 @@ pub struct Key {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Map {
     /// Entries in order.
-    pub entries: Vec<(Key, Node)>,
+    pub entries: Box<[(Key, Node)]>,
 }
+
+impl Key {
+    /// A key, sharing the static copy of a well-known Kubernetes field name when there is one.
+    pub fn new(text: &str, span: Span) -> Key {
+        let text = match KNOWN_KEYS.binary_search(&text) {
+            Ok(i) => Cow::Borrowed(KNOWN_KEYS[i]),
+            Err(_) => Cow::Owned(text.to_string()),
+        };
+        Key { text, span }
+    }
+}
+
+/// Field names common in Kubernetes manifests, sorted (they make up over 90% of the keys of
+/// real manifests; sharing them saves one allocation per key).
+static KNOWN_KEYS: &[&str] = &[
+    "accessModes",
+    "action",
+    "add",
+    "admissionReviewVersions",
+    "affinity",
+    "allowPrivilegeEscalation",
+    "annotations",
+    "apiGroup",
+    "apiGroups",
+    "apiVersion",
+    "app",
+    "app.kubernetes.io/component",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/part-of",
+    "app.kubernetes.io/version",
+    "args",
+    "automountServiceAccountToken",
+    "backend",
+    "capabilities",
+    "claimName",
+    "command",
+    "component",
+    "config",
+    "configMap",
+    "configMapKeyRef",
+    "container",
+    "containerPort",
+    "containers",
+    "cpu",
+    "data",
+    "default",
+    "defaultMode",
+    "description",
+    "drop",
+    "effect",
+    "emptyDir",
+    "env",
+    "envFrom",
+    "exec",
+    "failureThreshold",
+    "fieldPath",
+    "fieldRef",
+    "fsGroup",
+    "generateName",
+    "group",
+    "host",
+    "hostNetwork",
+    "hostPath",
+    "hosts",
+    "http",
+    "httpGet",
+    "image",
+    "imagePullPolicy",
+    "imagePullSecrets",
+    "ingress",
+    "initContainers",
+    "initialDelaySeconds",
+    "items",
+    "k8s-app",
+    "key",
+    "kind",
+    "kinds",
+    "labelSelector",
+    "labels",
+    "limits",
+    "livenessProbe",
+    "matchExpressions",
+    "matchLabels",
+    "maxSurge",
+    "maxUnavailable",
+    "memory",
+    "metadata",
+    "minAvailable",
+    "mode",
+    "mountPath",
+    "name",
+    "namespace",
+    "namespaceSelector",
+    "nodeSelector",
+    "nonResourceURLs",
+    "operator",
+    "optional",
+    "path",
+    "pathType",
+    "paths",
+    "periodSeconds",
+    "persistentVolumeClaim",
+    "podSelector",
+    "policyTypes",
+    "port",
+    "ports",
+    "priorityClassName",
+    "privileged",
+    "protocol",
+    "readOnly",
+    "readOnlyRootFilesystem",
+    "readinessProbe",
+    "replicas",
+    "requests",
+    "resourceNames",
+    "resources",
+    "restartPolicy",
+    "revisionHistoryLimit",
+    "role",
+    "roleRef",
+    "rules",
+    "runAsGroup",
+    "runAsNonRoot",
+    "runAsUser",
+    "scheme",
+    "seccompProfile",
+    "secret",
+    "secretKeyRef",
+    "secretName",
+    "securityContext",
+    "selector",
+    "service",
+    "serviceAccount",
+    "serviceAccountName",
+    "spec",
+    "startupProbe",
+    "status",
+    "storage",
+    "strategy",
+    "subPath",
+    "subjects",
+    "successThreshold",
+    "targetPort",
+    "template",
+    "terminationGracePeriodSeconds",
+    "tier",
+    "timeoutSeconds",
+    "tls",
+    "tolerations",
+    "topologyKey",
+    "type",
+    "value",
+    "valueFrom",
+    "values",
+    "verbs",
+    "version",
+    "volumeMounts",
+    "volumes",
+];
 
 impl Map {
     /// The value of `key`.
@@ -246,4 +490,46 @@ fn write_json_str(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_keys_are_sorted_and_shared() {
+        assert!(
+            KNOWN_KEYS.windows(2).all(|w| w[0] < w[1]),
+            "KNOWN_KEYS must stay sorted"
+        );
+        assert!(matches!(
+            Key::new("metadata", Span::empty(0)).text,
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            Key::new("my-own-key", Span::empty(0)).text,
+            Cow::Owned(_)
+        ));
+    }
+
+    #[test]
+    fn node_stays_small() {
+        // Every node of every document is one of these: keep them compact.
+        assert!(
+            std::mem::size_of::<Node>() <= 32,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
+    }
+
+    #[test]
+    fn texts_inline_and_heap() {
+        let short = Text::from("nginx:1.25");
+        let long = Text::from("registry.example.com/team/app:1.2.3");
+        assert!(matches!(short, Text::Inline(_)) && matches!(long, Text::Heap(_)));
+        assert_eq!(&*short, "nginx:1.25");
+        assert_eq!(long.as_str(), "registry.example.com/team/app:1.2.3");
+        assert_eq!(Text::from("é".repeat(11)).as_str(), "é".repeat(11));
+        assert_eq!(Text::from(String::from("x")), Text::from("x"));
+    }
 }

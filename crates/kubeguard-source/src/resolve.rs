@@ -17,19 +17,24 @@ use crate::node::Value;
 /// assert_eq!(resolve_plain("nginx:1.25"), Value::Str("nginx:1.25".into()));
 /// ```
 pub fn resolve_plain(text: &str) -> Value {
+    resolve_plain_typed(text).unwrap_or_else(|| Value::Str(text.into()))
+}
+
+/// Like [`resolve_plain`], but `None` when the scalar is a plain string (no allocation).
+pub fn resolve_plain_typed(text: &str) -> Option<Value> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Value::Bool(true);
+            return Some(Value::Bool(true));
         }
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Value::Bool(false);
+            return Some(Value::Bool(false));
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY);
+            return Some(Value::Float(f64::INFINITY));
         }
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(Value::Float(f64::NEG_INFINITY)),
+        ".nan" | ".NaN" | ".NAN" => return Some(Value::Float(f64::NAN)),
         _ => {}
     }
     let first = text.as_bytes()[0];
@@ -40,20 +45,20 @@ pub fn resolve_plain(text: &str) -> Value {
             text.into()
         };
         if let Some(v) = parse_go_int(&plain) {
-            return v;
+            return Some(v);
         }
         if is_yaml_float(&plain)
             && let Ok(f) = plain.parse::<f64>()
         {
-            return Value::Float(f);
+            return Some(Value::Float(f));
         }
     } else if first == b'.'
         && is_yaml_float(text)
         && let Ok(f) = text.parse::<f64>()
     {
-        return Value::Float(f);
+        return Some(Value::Float(f));
     }
-    Value::Str(text.into())
+    None
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)` then `ParseUint` (as a float when it overflows i64),
