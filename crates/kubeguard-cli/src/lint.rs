@@ -220,7 +220,8 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
                 render(format(*fmt), &report, &ropts, &mut w).and_then(|()| w.flush())
             }
             Some(path) => {
-                let file = std::fs::File::create(path).with_context(|| format!("writing {path}"))?;
+                let file =
+                    std::fs::File::create(path).with_context(|| format!("writing {path}"))?;
                 let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
                 render(format(*fmt), &report, &ropts, &mut w).and_then(|()| w.flush())
             }
@@ -229,7 +230,8 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
             if e.kind() == std::io::ErrorKind::BrokenPipe && out.is_none() {
                 return Ok(status(&report, args, objects));
             }
-            return Err(e).with_context(|| format!("writing {}", out.as_deref().unwrap_or("to stdout")));
+            return Err(e)
+                .with_context(|| format!("writing {}", out.as_deref().unwrap_or("to stdout")));
         }
     }
     Ok(status(&report, args, objects))
