@@ -206,20 +206,11 @@ impl Context {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use kubeguard_source::{Limits, SourceFile, parse_documents};
 
     use super::*;
 
     fn context(text: &str) -> Context {
-        let src = SourceFile::new("t.yaml", text);
-        let path: Arc<str> = Arc::from("t.yaml");
-        let objects = parse_documents(text, &Limits::default())
-            .into_iter()
-            .flat_map(|d| Object::from_document(&src, &path, d.expect("parses")).0)
-            .collect();
-        Context::new(objects)
+        Context::new(Object::parse_all("t.yaml", text).0)
     }
 
     const OBJECTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      serviceAccountName: web\n      containers: [{name: c}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: shop}\nspec: {selector: {app: db}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: elsewhere}\nspec: {selector: {app: web}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: all, namespace: shop}\nspec: {podSelector: {}}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec: {selector: {matchLabels: {app: web}}, minAvailable: 1}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: shop}\nsubjects: [{kind: ServiceAccount, name: web}]\nroleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}\n";

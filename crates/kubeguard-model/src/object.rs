@@ -149,6 +149,22 @@ impl Object {
         })
     }
 
+    /// Parses every object of an in-memory text (tests, embedded examples). Documents that
+    /// fail to parse are returned as errors; the others still yield their objects.
+    pub fn parse_all(path: &str, text: &str) -> (Vec<Object>, Vec<kubeguard_source::LoadError>) {
+        let source = SourceFile::new(path, text);
+        let p: Arc<str> = Arc::from(path);
+        let mut objects = Vec::new();
+        let mut errors = Vec::new();
+        for doc in kubeguard_source::parse_documents(text, &kubeguard_source::Limits::default()) {
+            match doc {
+                Ok(d) => objects.extend(Object::from_document(&source, &p, d).0),
+                Err(e) => errors.push(e),
+            }
+        }
+        (objects, errors)
+    }
+
     /// Builds an object from a tree with no file (the webhook's input).
     pub fn from_node(path: &str, root: Node) -> Result<Object, String> {
         let source = SourceFile::new(path, String::new());

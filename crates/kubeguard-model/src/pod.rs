@@ -296,16 +296,9 @@ pub fn entry_span(map: &Node, key: &str) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kubeguard_source::{Limits, SourceFile, parse_documents};
-    use std::sync::Arc;
 
     fn object(text: &str) -> Object {
-        let src = SourceFile::new("t.yaml", text);
-        let path: Arc<str> = Arc::from("t.yaml");
-        let doc = parse_documents(text, &Limits::default())
-            .remove(0)
-            .expect("ok");
-        Object::from_document(&src, &path, doc).0.remove(0)
+        Object::parse_all("t.yaml", text).0.remove(0)
     }
 
     #[test]
