@@ -15,6 +15,8 @@ pub struct Cli {
 }
 
 /// Commands.
+// Parsed once per process: the size of the `lint` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint manifests: files, directories (recursively) or `-` for stdin.
@@ -159,6 +161,22 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Helm values file for charts (`helm template --values`); repeatable, applied in order.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// Helm value override for charts (`helm template --set K=V`); repeatable.
+    #[arg(long = "set", value_name = "K=V")]
+    pub set: Vec<String>,
+
+    /// Helm release name used to render charts.
+    #[arg(long, value_name = "NAME", default_value = "test-release")]
+    pub release_name: String,
+
+    /// Namespace passed to `helm template --namespace` when rendering charts.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -177,6 +195,10 @@ pub enum OutputFormat {
     Junit,
     /// GitHub Actions annotations.
     Github,
+    /// KubeLinter's JSON report shape (`kube-linter lint --format json`).
+    KubeLinterJson,
+    /// KubeLinter's plain output (`kube-linter lint --format plain`).
+    KubeLinterPlain,
 }
 
 /// Severities on the command line.

@@ -15,6 +15,8 @@ use kubeguard_source::{
 };
 use rayon::prelude::*;
 
+use crate::render::{self, HelmOptions, Origins, Renderers};
+
 /// How to read inputs.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
@@ -22,6 +24,10 @@ pub struct LoadOptions {
     pub ignore: GlobSet,
     /// Parser limits (and the largest file accepted).
     pub limits: Limits,
+    /// External renderers (Kustomize, Helm) found on `PATH`.
+    pub renderers: Renderers,
+    /// Options of `helm template`.
+    pub helm: HelmOptions,
 }
 
 /// Compiles `--ignore-paths` globs (`**` crosses directories, `*` does not).
@@ -52,11 +58,15 @@ pub struct Loaded {
     pub files: usize,
     /// Documents parsed (or attempted).
     pub documents: usize,
+    /// Source files of rendered Kustomize objects.
+    pub origins: Origins,
 }
 
 enum Origin {
     Stdin,
     File(PathBuf),
+    /// Output of a renderer (Kustomize, Helm).
+    Rendered(String),
 }
 
 struct Input {
@@ -98,6 +108,7 @@ pub fn load(paths: &[String], opts: &LoadOptions) -> Loaded {
                 message: format!("cannot read: {e}"),
             }),
             Ok(m) if m.is_dir() => walk(path, 0, opts, &mut inputs, &mut loaded),
+            Ok(_) if is_tgz(path) => helm_chart(path, arg, opts, &mut inputs, &mut loaded),
             Ok(_) => inputs.push(Input {
                 display: arg.clone(),
                 context: parent_key(path),
@@ -107,8 +118,13 @@ pub fn load(paths: &[String], opts: &LoadOptions) -> Loaded {
     }
     // Read every file (in parallel), then cut every text into documents.
     let max = opts.limits.max_file_size;
-    let texts: Vec<Result<String, String>> =
-        inputs.par_iter().map(|i| read_input(i, max)).collect();
+    let texts: Vec<Result<String, String>> = inputs
+        .par_iter_mut()
+        .map(|i| match &mut i.origin {
+            Origin::Rendered(text) => Ok(std::mem::take(text)),
+            _ => read_input(i, max),
+        })
+        .collect();
     let mut files = Vec::new();
     for (input, text) in inputs.into_iter().zip(texts) {
         match text {
@@ -189,6 +205,7 @@ fn read_input(input: &Input, max: u64) -> Result<String, String> {
                 .read_to_end(&mut bytes)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
         }
+        Origin::Rendered(text) => bytes.extend_from_slice(text.as_bytes()),
         Origin::File(p) => {
             let f = std::fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
             let len = f.metadata().map(|m| m.len()).unwrap_or(0);
@@ -248,8 +265,45 @@ fn has_yaml_extension(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
 }
 
+fn is_tgz(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tgz"))
+}
+
+/// Queues rendered documents as inputs of one lint context.
+fn push_rendered(docs: render::Rendered, context: &str, inputs: &mut Vec<Input>) {
+    for (display, text) in docs {
+        inputs.push(Input {
+            display,
+            context: context.to_owned(),
+            origin: Origin::Rendered(text),
+        });
+    }
+}
+
+/// Renders a Helm chart (directory or `.tgz`) as its own lint context, or reports why not.
+fn helm_chart(
+    chart: &Path,
+    display: &str,
+    opts: &LoadOptions,
+    inputs: &mut Vec<Input>,
+    loaded: &mut Loaded,
+) {
+    match render::helm(&opts.renderers, &opts.helm, chart, display) {
+        Ok(docs) => push_rendered(docs, &format!("{display}#helm"), inputs),
+        Err(message) => loaded.errors.push(InputError {
+            path: display.to_owned(),
+            line: None,
+            column: None,
+            message,
+        }),
+    }
+}
+
 /// Walks `dir` depth-first in lexical order (as `filepath.Walk`), not following directory
-/// symlinks. Helm chart directories are reported, not descended.
+/// symlinks. Helm charts (directories with `Chart.yaml`, `.tgz` files) and Kustomize
+/// directories are rendered as their own lint contexts, not descended.
 fn walk(
     dir: &Path,
     depth: usize,
@@ -268,15 +322,20 @@ fn walk(
         return;
     }
     if dir.join("Chart.yaml").is_file() {
-        loaded.errors.push(InputError {
-            path: display.into_owned(),
-            line: None,
-            column: None,
-            message: format!(
-                "is a Helm chart: render it first, e.g. `helm template {} | kubeguard lint -`",
-                dir.display()
-            ),
-        });
+        helm_chart(dir, &display, opts, inputs, loaded);
+        return;
+    }
+    if render::is_kustomize_dir(dir) {
+        let display = display.into_owned();
+        match render::kustomize(&opts.renderers, dir, &display, &mut loaded.origins) {
+            Ok(docs) => push_rendered(docs, &format!("{display}#kustomize"), inputs),
+            Err(message) => loaded.errors.push(InputError {
+                path: display,
+                line: None,
+                column: None,
+                message,
+            }),
+        }
         return;
     }
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
@@ -311,6 +370,8 @@ fn walk(
                 path: shown,
                 reason: "symbolic link to a directory (not followed)".into(),
             });
+        } else if is_tgz(&path) {
+            helm_chart(&path, &shown, opts, inputs, loaded);
         } else if has_yaml_extension(&path) {
             inputs.push(Input {
                 display: shown,

@@ -12,6 +12,7 @@ use kubeguard_source::{Limits, SourceFile};
 use crate::ExitStatus;
 use crate::cli::{ColorChoice, LintArgs, OutputFormat, SeverityArg};
 use crate::inputs::{LoadOptions, compile_ignore, load};
+use crate::render::{HelmOptions, Renderers, remap};
 
 /// Finds and reads the configuration: `--config`, else `kubeguard.yaml`/`.kubeguard.yaml`,
 /// else `.kube-linter.yaml`/`.kube-linter.yml` in the working directory, else defaults.
@@ -66,16 +67,34 @@ fn format(f: OutputFormat) -> Format {
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Junit => Format::Junit,
         OutputFormat::Github => Format::Github,
+        OutputFormat::KubeLinterJson => Format::KubeLinterJson,
+        OutputFormat::KubeLinterPlain => Format::KubeLinterPlain,
     }
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`, for `until=` dates of suppression comments.
 fn today() -> Option<String> {
+    now_rfc3339().map(|t| t[..10].to_owned())
+}
+
+/// The current time (UTC) as RFC 3339 (`2026-01-02T03:04:05Z`), for `CheckEndTime`.
+fn now_rfc3339() -> Option<String> {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?
         .as_secs();
-    let days = (secs / 86_400) as i64;
+    let date = civil_date((secs / 86_400) as i64);
+    let s = secs % 86_400;
+    Some(format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    ))
+}
+
+/// `YYYY-MM-DD` of a day count since 1970-01-01.
+fn civil_date(days: i64) -> String {
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -86,7 +105,7 @@ fn today() -> Option<String> {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    Some(format!("{y:04}-{m:02}-{d:02}"))
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Runs `lint`.
@@ -159,6 +178,13 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
             max_file_size: args.max_file_size,
             ..Limits::default()
         },
+        renderers: Renderers::from_path(),
+        helm: HelmOptions {
+            release: args.release_name.clone(),
+            values: args.values.clone(),
+            set: args.set.clone(),
+            namespace: args.namespace.clone(),
+        },
     };
     let loaded = load(&args.paths, &opts);
 
@@ -175,7 +201,9 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     for (_, objs) in loaded.contexts {
         objects += objs.len();
         let ctx = Context::new(objs);
-        report.findings.extend(engine.run(&ctx, &run_opts));
+        let mut found = engine.run(&ctx, &run_opts);
+        remap(&mut found, &ctx, &loaded.origins, &mut report.sources);
+        report.findings.extend(found);
         contexts.push(ctx);
     }
     // The process ends right after reporting: freeing millions of tree nodes one by one would
@@ -187,6 +215,18 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     report.finish();
 
     let mut stderr = anstream::stderr();
+    // KubeLinter's report shapes have no place for input errors: they go to stderr, as
+    // KubeLinter prints its own.
+    if formats.iter().any(|f| {
+        matches!(
+            f,
+            OutputFormat::KubeLinterJson | OutputFormat::KubeLinterPlain
+        )
+    }) {
+        for e in &report.errors {
+            let _ = writeln!(stderr, "Error: {e}");
+        }
+    }
     if engine.checks().next().is_none() {
         let _ = writeln!(stderr, "warning: no checks enabled");
     }
@@ -211,6 +251,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
             color,
             show_suppressed: args.show_suppressed,
             verbose: args.verbose,
+            check_end_time: now_rfc3339(),
             ..RenderOptions::default()
         };
         // Stream straight to the destination: a large report is never held in memory twice.
@@ -258,5 +299,10 @@ mod tests {
         let t = super::today().expect("clock");
         assert_eq!(t.len(), 10);
         assert!(t.as_str() > "2024-01-01");
+        let now = super::now_rfc3339().expect("clock");
+        assert_eq!(now.len(), 20);
+        assert!(now.starts_with(&t) && now.ends_with('Z'));
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(19_723), "2024-01-01");
     }
 }

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod inputs;
 mod lint;
+mod render;
 
 use std::process::ExitCode;
 

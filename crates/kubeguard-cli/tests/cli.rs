@@ -448,3 +448,328 @@ fn checks_and_templates_commands() {
         .stdout(predicate::str::contains(".TH kubeguard"));
     kubeguard().args(["lint"]).assert().code(2);
 }
+
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+}
+
+fn write_all(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+}
+
+const KUSTOMIZE_BASE_DEPLOY: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.25
+          securityContext:
+            privileged: true
+";
+
+#[test]
+fn kustomize_overlay_findings_point_back_at_the_base_file() {
+    if !on_path("kustomize") && !on_path("kubectl") {
+        eprintln!("skipped: neither kustomize nor kubectl is on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    write_all(
+        dir.path(),
+        &[
+            ("k/base/kustomization.yaml", "resources:\n  - deploy.yaml\n"),
+            ("k/base/deploy.yaml", KUSTOMIZE_BASE_DEPLOY),
+            (
+                "k/overlay/kustomization.yaml",
+                "namePrefix: prod-\nresources:\n  - ../base\npatches:\n  - path: patch.yaml\n",
+            ),
+            (
+                "k/overlay/patch.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostNetwork: true\n",
+            ),
+        ],
+    );
+    let (code, v) = lint_json(
+        dir.path(),
+        &[
+            "--do-not-auto-add-defaults",
+            "--include",
+            "privileged-container,host-network",
+            "k/overlay",
+        ],
+    );
+    assert_eq!(code, 1, "{v}");
+    let findings = v["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 2, "{v}");
+    let privileged = findings
+        .iter()
+        .find(|f| f["check"] == "privileged-container")
+        .expect("privileged finding");
+    // The object is the rendered one (with the prefix); the location is the base file's line.
+    assert_eq!(privileged["object"]["name"], "prod-web");
+    assert_eq!(privileged["location"]["path"], "k/base/deploy.yaml");
+    assert_eq!(privileged["location"]["line"], 16);
+    assert_eq!(privileged["location"]["column"], 25);
+    // Set by the overlay's patch: not in the base, so it stays on the rendered object.
+    let host = findings
+        .iter()
+        .find(|f| f["check"] == "host-network")
+        .expect("host-network finding");
+    assert_eq!(
+        host["location"]["path"],
+        "k/overlay/kustomize:Deployment-prod-web"
+    );
+    // The walk renders each kustomization as its own context and does not descend into it:
+    // the patch file alone is never linted as an object.
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .args([
+            "lint",
+            "--format",
+            "kube-linter-plain",
+            "--do-not-auto-add-defaults",
+        ])
+        .args(["--include", "privileged-container", "k"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    // Both kustomizations render the base object; the same finding at the same source line is
+    // reported once (the report drops duplicates by location, check, message and field).
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(
+        lines[0],
+        format!("KubeLinter {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(
+        lines[2].starts_with("k/base/deploy.yaml: (object: <no namespace>/web apps/v1, Kind=Deployment) container \"web\" is privileged (check: privileged-container, remediation: "),
+        "{text}"
+    );
+    assert!(lines[1].is_empty() && lines[3].is_empty(), "{text}");
+}
+
+#[test]
+fn kustomize_render_failure_is_an_input_error() {
+    if !on_path("kustomize") && !on_path("kubectl") {
+        eprintln!("skipped: neither kustomize nor kubectl is on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    write_all(
+        dir.path(),
+        &[("k/kustomization.yaml", "resources:\n  - missing.yaml\n")],
+    );
+    let (code, v) = lint_json(dir.path(), &["k"]);
+    assert_eq!(code, 2);
+    let errors = v["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{v}");
+    assert_eq!(errors[0]["path"], "k");
+    let msg = errors[0]["message"].as_str().expect("message");
+    assert!(
+        msg.contains("kustomize") && msg.contains("missing.yaml"),
+        "{msg}"
+    );
+}
+
+#[cfg(unix)]
+fn fake_helm(dir: &Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let script = format!(
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"{}\"\ncat <<'EOF'\n---\n# Source: mychart/templates/pod.yaml\n{PRIVILEGED}EOF\n",
+        dir.join("helm-args.txt").display()
+    );
+    let helm = bin.join("helm");
+    std::fs::write(&helm, script).expect("write");
+    std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![bin];
+    dirs.extend(std::env::split_paths(&path));
+    std::env::join_paths(dirs)
+        .expect("PATH")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn helm_charts_are_rendered_with_values_set_and_namespace() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = fake_helm(dir.path());
+    write_all(
+        dir.path(),
+        &[
+            ("chart/Chart.yaml", "name: mychart\nversion: 1.0.0\n"),
+            ("chart/templates/pod.yaml", "kind: {{ .Values.kind }}\n"),
+            ("v1.yaml", "a: 1\n"),
+            ("v2.yaml", "b: 2\n"),
+        ],
+    );
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .env("PATH", &path)
+        .args(["lint", "--format", "json", "chart"])
+        .args([
+            "-f", "v1.yaml", "--values", "v2.yaml", "--set", "x=1", "--set", "y=2",
+        ])
+        .args(["--namespace", "prod"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    let args = std::fs::read_to_string(dir.path().join("helm-args.txt")).expect("args");
+    assert_eq!(
+        args.lines().collect::<Vec<_>>(),
+        [
+            "template",
+            "test-release",
+            "chart",
+            "--values",
+            "v1.yaml",
+            "--values",
+            "v2.yaml",
+            "--set",
+            "x=1",
+            "--set",
+            "y=2",
+            "--namespace",
+            "prod"
+        ]
+    );
+    let privileged = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "privileged-container")
+        .expect("privileged finding");
+    assert_eq!(privileged["location"]["path"], "chart/templates/pod.yaml");
+    assert_eq!(privileged["location"]["line"], 12);
+
+    // A packaged chart, with another release name; the chart name stays in the path.
+    std::fs::write(
+        dir.path().join("mychart-1.0.0.tgz"),
+        b"not really a tarball",
+    )
+    .expect("write");
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .env("PATH", &path)
+        .args([
+            "lint",
+            "--format",
+            "json",
+            "--release-name",
+            "r1",
+            "mychart-1.0.0.tgz",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let args = std::fs::read_to_string(dir.path().join("helm-args.txt")).expect("args");
+    assert_eq!(
+        args.lines().collect::<Vec<_>>(),
+        ["template", "r1", "mychart-1.0.0.tgz"]
+    );
+    let v = json_of(&out.stdout);
+    assert!(
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|f| f["location"]["path"] == "mychart-1.0.0.tgz/mychart/templates/pod.yaml"),
+        "{v}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn helm_failure_is_an_input_error_with_its_stderr() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    std::fs::write(
+        bin.join("helm"),
+        "#!/bin/sh\necho 'Error: template: bad.yaml:1: function \"oops\" not defined' >&2\nexit 1\n",
+    )
+    .expect("write");
+    std::fs::set_permissions(bin.join("helm"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    write_all(
+        dir.path(),
+        &[("chart/Chart.yaml", "name: c\nversion: 1.0.0\n")],
+    );
+    let (code, v) = {
+        let out = kubeguard()
+            .current_dir(dir.path())
+            .env("PATH", &bin)
+            .args(["lint", "--format", "json", "chart"])
+            .output()
+            .expect("runs");
+        (out.status.code().unwrap_or(-1), json_of(&out.stdout))
+    };
+    assert_eq!(code, 2);
+    let msg = v["errors"][0]["message"].as_str().expect("message");
+    assert!(
+        msg.contains("helm template failed") && msg.contains("\"oops\" not defined"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn kube_linter_formats_from_the_command_line() {
+    let out = kubeguard()
+        .args([
+            "lint",
+            "--format",
+            "kube-linter-json",
+            "--do-not-auto-add-defaults",
+        ])
+        .args(["--include", "privileged-container", "-"])
+        .write_stdin(PRIVILEGED)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(text.lines().count(), 1);
+    let v: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(v["Reports"][0]["Check"], "privileged-container");
+    assert_eq!(
+        v["Reports"][0]["Object"]["K8sObject"]["GroupVersionKind"],
+        serde_json::json!({"Group": "", "Version": "v1", "Kind": "Pod"})
+    );
+    assert_eq!(v["Summary"]["ChecksStatus"], "Failed");
+    let end = v["Summary"]["CheckEndTime"].as_str().expect("time");
+    assert!(
+        end.len() == 20 && end.ends_with('Z') && end > "2024",
+        "{end}"
+    );
+
+    kubeguard()
+        .args([
+            "lint",
+            "--format",
+            "kube-linter-plain",
+            "--do-not-auto-add-defaults",
+        ])
+        .args(["--include", "privileged-container", "-"])
+        .write_stdin("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::ends_with("\n\nNo lint errors found!\n"));
+}

@@ -9,6 +9,8 @@ use kubeguard_engine::Report;
 use crate::github::GithubReporter;
 use crate::json::JsonReporter;
 use crate::junit::JunitReporter;
+use crate::kube_linter_json::KubeLinterJsonReporter;
+use crate::kube_linter_plain::KubeLinterPlainReporter;
 use crate::sarif::SarifReporter;
 use crate::text::TextReporter;
 
@@ -38,16 +40,22 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// KubeLinter's `--format json` report shape.
+    KubeLinterJson,
+    /// KubeLinter's `--format plain` output.
+    KubeLinterPlain,
 }
 
 impl Format {
     /// All formats, in documentation order.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 7] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
         Format::Junit,
         Format::Github,
+        Format::KubeLinterJson,
+        Format::KubeLinterPlain,
     ];
 
     /// The lowercase name used on the command line.
@@ -58,10 +66,13 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Github => "github",
+            Format::KubeLinterJson => "kube-linter-json",
+            Format::KubeLinterPlain => "kube-linter-plain",
         }
     }
 
-    /// Parses a format name (`text`, `json`, `sarif`, `junit`, `github`; any case).
+    /// Parses a format name (`text`, `json`, `sarif`, `junit`, `github`, `kube-linter-json`,
+    /// `kube-linter-plain`; any case).
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL
             .into_iter()
@@ -76,6 +87,8 @@ impl Format {
             Format::Sarif => &SarifReporter,
             Format::Junit => &JunitReporter,
             Format::Github => &GithubReporter,
+            Format::KubeLinterJson => &KubeLinterJsonReporter,
+            Format::KubeLinterPlain => &KubeLinterPlainReporter,
         }
     }
 }
@@ -123,6 +136,9 @@ pub struct RenderOptions {
     pub verbose: bool,
     /// The tool version written in JSON and SARIF.
     pub tool_version: &'static str,
+    /// The `CheckEndTime` of `kube-linter-json` (RFC 3339). The library never reads the clock:
+    /// the caller passes the time, and `None` writes Go's zero time `0001-01-01T00:00:00Z`.
+    pub check_end_time: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -132,6 +148,7 @@ impl Default for RenderOptions {
             show_suppressed: false,
             verbose: false,
             tool_version: env!("CARGO_PKG_VERSION"),
+            check_end_time: None,
         }
     }
 }
@@ -172,7 +189,7 @@ mod tests {
         let err = "xml".parse::<Format>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown output format `xml` (expected one of: text, json, sarif, junit, github)"
+            "unknown output format `xml` (expected one of: text, json, sarif, junit, github, kube-linter-json, kube-linter-plain)"
         );
         assert_eq!(Format::parse(""), None);
     }

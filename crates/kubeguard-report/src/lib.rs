@@ -1,4 +1,4 @@
-//! Reporters: turn a finished [`Report`] into one of five output formats.
+//! Reporters: turn a finished [`Report`] into one of seven output formats.
 //!
 //! Every format is a [`Reporter`]; [`render`] picks the reporter of a [`Format`] and writes to any
 //! [`std::io::Write`]. All formats are deterministic: the same report and options give the same
@@ -67,11 +67,21 @@
 //!
 //! critical/high → `::error`, medium → `::warning`, low/info → `::notice`; values are escaped
 //! per the workflow-command rules. Input errors are `::error` lines too.
+//!
+//! # `kube-linter-json` and `kube-linter-plain`
+//!
+//! KubeLinter's own `json` and `plain` report shapes, for scripts and CI steps written against
+//! KubeLinter: no line numbers, the check's remediation, `Reports: null` / `No lint errors
+//! found!` when clean. `CheckEndTime` comes from [`RenderOptions::check_end_time`] (Go's zero
+//! time when unset) so the output stays deterministic. See [`KubeLinterJsonReporter`] and
+//! [`KubeLinterPlainReporter`].
 
 mod format;
 mod github;
 mod json;
 mod junit;
+mod kube_linter_json;
+mod kube_linter_plain;
 mod sarif;
 mod text;
 mod util;
@@ -80,6 +90,8 @@ pub use format::{Format, ParseFormatError, RenderOptions, Reporter, render};
 pub use github::{GithubReporter, escape_data, escape_property};
 pub use json::{JSON_FORMAT_VERSION, JsonReporter};
 pub use junit::{INPUT_SUITE, JunitReporter};
+pub use kube_linter_json::{GO_ZERO_TIME, KubeLinterJsonReporter};
+pub use kube_linter_plain::KubeLinterPlainReporter;
 pub use sarif::{FINGERPRINT_KEY, SarifReporter, fingerprint, path_to_uri};
 pub use text::{TextReporter, summary_line};
 
