@@ -603,3 +603,149 @@ pub mod k8s_labels {
         }
     }
 }
+
+/// KubeLinter's `extract.PodSpec` / `extract.PodTemplateSpec` for templates that report on the
+/// pod spec as a whole: the pod spec node (when written) and its path in the object. A typed
+/// workload without `spec.template` still has an (empty) pod spec in KubeLinter, so `Some((None,
+/// path))` is returned for it; DeploymentConfig (a nil template pointer there), PodTemplate and
+/// non-workloads give `None`.
+pub fn kl_pod_spec(obj: &kubeguard_model::Object) -> Option<(Option<&Node>, &'static str)> {
+    use kubeguard_model::WorkloadKind;
+    if let Some(pod) = obj.pod_spec() {
+        if obj.workload_kind() == Some(WorkloadKind::PodTemplate) {
+            return None;
+        }
+        return Some((Some(pod.node), pod.path));
+    }
+    let path = match obj.workload_kind()? {
+        WorkloadKind::Pod => "spec",
+        WorkloadKind::CronJob => "spec.jobTemplate.spec.template.spec",
+        WorkloadKind::PodTemplate | WorkloadKind::DeploymentConfig | WorkloadKind::Rollout => {
+            return None;
+        }
+        _ => "spec.template.spec",
+    };
+    Some((None, path))
+}
+
+/// Locates a dotted path from the object's root (the field, or its nearest existing parent).
+pub fn locate_in(obj: &kubeguard_model::Object, path: &str) -> kubeguard_model::FieldRef {
+    kubeguard_model::locate(&obj.root, "", &kubeguard_model::parse_path(path))
+}
+
+#[cfg(test)]
+mod base64_tests {
+    use super::go_base64_ok;
+    use kubeguard_source::{Node, Span, Value};
+
+    fn s(v: &str) -> Node {
+        Node::new(Span::new(0, 0), Value::Str(v.into()))
+    }
+
+    #[test]
+    fn go_base64() {
+        for ok in ["", "cGFzc3dvcmQ=", "AAEC", "YWI=\n", "YQ=="] {
+            assert!(go_base64_ok(&s(ok)), "{ok}");
+        }
+        for bad in ["abcbase64==", "not-base64!", "YQ", "Y===", "a=b="] {
+            assert!(!go_base64_ok(&s(bad)), "{bad}");
+        }
+    }
+}
+
+/// Test helper: runs `template` with `params` over every object of `yaml` and returns the
+/// messages, each prefixed with the object's name and the located field path.
+#[cfg(test)]
+pub fn run_template(
+    template: &dyn kubeguard_engine::Template,
+    params: serde_json::Value,
+    yaml: &str,
+) -> Vec<String> {
+    let p = kubeguard_engine::Params::validate(template.params(), &params).expect("valid params");
+    let check = template.instantiate(&p).expect("instantiate");
+    let (objects, errors) = kubeguard_model::Object::parse_all("test.yaml", yaml);
+    assert!(errors.is_empty(), "{errors:?}");
+    let ctx = kubeguard_model::Context::new(objects);
+    let mut out = Vec::new();
+    for obj in &ctx.objects {
+        let mut diags = Vec::new();
+        check.check(&ctx, obj, &mut diags);
+        for d in diags {
+            out.push(format!("{}: {} @ {}", obj.name, d.message, d.field.path));
+        }
+    }
+    out
+}
+
+/// Whether KubeLinter's `extract.PodTemplateSpec` finds a pod template in `obj`: every
+/// workload kind (a typed object always has one, possibly empty) except a DeploymentConfig
+/// whose `spec.template` pointer is missing or null, and except PodTemplates.
+pub fn has_pod_template(obj: &kubeguard_model::Object) -> bool {
+    use kubeguard_model::WorkloadKind;
+    match obj.workload_kind() {
+        None | Some(WorkloadKind::PodTemplate) => false,
+        Some(WorkloadKind::DeploymentConfig) => obj
+            .root
+            .path(&["spec", "template"])
+            .is_some_and(|t| !t.is_null()),
+        Some(_) => true,
+    }
+}
+
+/// A string as Go's `encoding/json` writes it (HTML-safe escaping of `<`, `>`, `&`, and of
+/// U+2028/U+2029).
+pub fn go_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `%v` of a `metav1.LabelSelector` value (not a pointer, so no generated `String()`):
+/// `{map[k:v] [{key In [a b]}]}`.
+pub fn go_label_selector_value(spec: &k8s_labels::LabelSelectorSpec) -> String {
+    let exprs: Vec<String> = spec
+        .match_expressions
+        .iter()
+        .map(|e| format!("{{{} {} [{}]}}", e.key, e.operator, e.values.join(" ")))
+        .collect();
+    format!("{{{} [{}]}}", go_map(&spec.match_labels), exprs.join(" "))
+}
+
+/// Whether Go's `encoding/json` accepts `node` as a `[]byte` field (Secret `data`, ConfigMap
+/// `binaryData` values): null, or a string in standard padded base64 (`\r` and `\n` ignored).
+/// KubeLinter drops objects with a value that fails this.
+pub fn go_base64_ok(node: &Node) -> bool {
+    if node.is_null() {
+        return true;
+    }
+    let Some(s) = node.as_str() else {
+        return false;
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|b| *b != b'\r' && *b != b'\n').collect();
+    if !bytes.len().is_multiple_of(4) {
+        return false;
+    }
+    // Padding: at most two `=`, only at the end (`xx==`, `xxx=`).
+    let body_len = bytes.iter().rposition(|b| *b != b'=').map_or(0, |i| i + 1);
+    if bytes.len() - body_len > 2 {
+        return false;
+    }
+    bytes[..body_len]
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+}

@@ -1,0 +1,93 @@
+//! Template `required-annotation`: objects without an annotation matching a pattern.
+//!
+//! ## What it does
+//! Reports an object when none of its own `metadata.annotations` has a key matching `key` and
+//! a value matching `value` (KubeLinter string matchers: unanchored regular expressions, `!`
+//! negates, an empty or absent `value` matches any value).
+//!
+//! ## Why is this bad?
+//! Organisations rely on annotations (owner, contact, ticket) to route alerts and audits; an
+//! object without them has nobody to call.
+//!
+//! ## Message
+//! `no annotation matching "<key>=<value or <any>>" found`, pointing at `metadata.annotations`
+//! (or its nearest existing parent).
+
+use kubeguard_engine::{CheckFn, Diagnostic, Matcher, ParamKind, ParamSpec, Params, Template};
+use kubeguard_model::{Context, Object};
+
+use crate::util::{locate_in, text};
+
+/// The template.
+pub struct RequiredAnnotation;
+
+/// Registered instance.
+pub static TEMPLATE: RequiredAnnotation = RequiredAnnotation;
+
+static PARAMS: &[ParamSpec] = &[
+    ParamSpec::new(
+        "key",
+        ParamKind::String,
+        "Pattern the annotation key must match.",
+    )
+    .required()
+    .regex(),
+    ParamSpec::new(
+        "value",
+        ParamKind::String,
+        "Pattern the annotation value must match (any value when empty).",
+    )
+    .regex(),
+];
+
+impl Template for RequiredAnnotation {
+    fn key(&self) -> &'static str {
+        "required-annotation"
+    }
+    fn name(&self) -> &'static str {
+        "Required Annotation"
+    }
+    fn description(&self) -> &'static str {
+        "Flag objects not carrying at least one annotation matching the provided patterns"
+    }
+    fn supported_kinds(&self) -> &'static [&'static str] {
+        &["Any"]
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        PARAMS
+    }
+    fn instantiate(&self, params: &Params) -> Result<Box<dyn CheckFn>, String> {
+        let key = params.str("key").unwrap_or_default().to_string();
+        let value = params.str("value").unwrap_or_default().to_string();
+        Ok(Box::new(RequiredAnnotationCheck {
+            key_matcher: Matcher::new(&key)?,
+            value_matcher: Matcher::new(&value)?,
+            message: format!(
+                "no annotation matching \"{key}={}\" found",
+                if value.is_empty() { "<any>" } else { &value }
+            ),
+        }))
+    }
+}
+
+struct RequiredAnnotationCheck {
+    key_matcher: Matcher,
+    value_matcher: Matcher,
+    message: String,
+}
+
+impl CheckFn for RequiredAnnotationCheck {
+    fn check(&self, _: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
+        let found = obj.annotations().is_some_and(|m| {
+            m.iter().any(|(k, v)| {
+                self.key_matcher.matches(k) && self.value_matcher.matches(&text(Some(v)))
+            })
+        });
+        if !found {
+            out.push(Diagnostic::new(
+                self.message.clone(),
+                locate_in(obj, "metadata.annotations"),
+            ));
+        }
+    }
+}
