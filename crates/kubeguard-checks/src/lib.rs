@@ -12,6 +12,7 @@ use kubeguard_source::SourceFile;
 pub mod host_namespace;
 pub mod quantity;
 pub mod requirements;
+pub mod schema;
 pub mod docs;
 pub mod templates;
 pub mod util;
