@@ -25,7 +25,7 @@ a = ap.parse_args()
 prefix = a.corpus.rstrip("/") + "/"
 oracle = collections.Counter()
 with open(a.oracle, newline="") as f:
-    rows = csv.reader(f, delimiter="\t")
+    rows = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(rows)
     for r in rows:
         row = dict(zip(header, r))

@@ -180,6 +180,11 @@ pub struct LintArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Kubernetes version whose schemas `schema-validation` (and custom checks from the
+    /// `kubeconform` template) validate against: 1.25 ... 1.37 (default: the latest).
+    #[arg(long, value_name = "VERSION", value_parser = parse_kubernetes_version)]
+    pub kubernetes_version: Option<String>,
 }
 
 /// Output formats of `lint`.
@@ -214,6 +219,11 @@ pub enum SeverityArg {
     High,
     /// Critical.
     Critical,
+}
+
+/// Accepts `1.30`, `v1.30`, `1.30.0` or `latest` for a version with bundled schemas.
+pub fn parse_kubernetes_version(s: &str) -> Result<String, String> {
+    kubeguard_checks::schema::parse_version(s).map(|_| s.trim().to_string())
 }
 
 /// Parses sizes such as `50Mi`, `10M`, `1048576`.
