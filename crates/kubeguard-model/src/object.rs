@@ -21,7 +21,7 @@ pub struct Object {
     pub api_version: String,
     /// `kind`.
     pub kind: String,
-    /// `metadata.name` (or `metadata.generateName`), empty when absent.
+    /// `metadata.name`, empty when absent (objects with only `generateName` have no name yet).
     pub name: String,
     /// `metadata.namespace`.
     pub namespace: Option<String>,
@@ -129,7 +129,7 @@ impl Object {
         }
         let meta = root.get("metadata");
         let name = meta
-            .and_then(|m| m.get("name").or_else(|| m.get("generateName")))
+            .and_then(|m| m.get("name"))
             .and_then(Node::scalar_text)
             .unwrap_or_default();
         let namespace = meta
