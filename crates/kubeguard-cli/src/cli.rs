@@ -74,7 +74,8 @@ pub enum TemplatesCommand {
 /// Formats of `checks list` and `templates list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
-    /// Aligned text.
+    /// Aligned text (`text` is accepted too).
+    #[value(alias = "text")]
     Plain,
     /// A Markdown table.
     Markdown,
