@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use kubeguard_engine::{CheckSpec, Templates};
 use kubeguard_source::SourceFile;
 
+pub mod cel_k8s;
 pub mod host_namespace;
 pub mod quantity;
 pub mod requirements;

@@ -1,0 +1,542 @@
+//! Template `cel-expression`: objects for which a CEL expression returns a message.
+//!
+//! ## What it does
+//! Evaluates the [CEL](https://cel.dev) expression of parameter `check` once per object in
+//! scope. Two variables are bound:
+//! - `object`: the object, as the JSON data model of its YAML (maps, lists, strings, integers,
+//!   floats, booleans, null);
+//! - `objects`: every object of the lint context (the same files or chart), as a list of such
+//!   maps, in load order (the object itself included).
+//!
+//! The expression must return a string: `""` means the object passes; any other string is
+//! reported as `CEL check expression returned: <string>`. An evaluation error (a missing map
+//! key, a type error, a result that is not a string) is reported as
+//! `error evaluating CEL check expression: <error>`. All findings point at the object's `kind:`.
+//!
+//! The expression is parsed once, when the check is built: a syntax error is a configuration
+//! error reported at the check definition.
+//!
+//! ## Functions
+//! The CEL standard library (`size`, `matches` with RE2 regexes, `startsWith`, `exists`,
+//! `all`, `map`, `filter`, `has`, timestamps and durations, optionals), the `strings`
+//! extension (`lowerAscii`, `replace`, `split`, `join`, `format`, ...), plus these functions
+//! of the Kubernetes CEL libraries:
+//! - quantities: `isQuantity(s)`, `quantity(s)`, and on a quantity `isInteger()`,
+//!   `asInteger()`, `asApproximateFloat()`, `sign()`, `compareTo(q)`, `isGreaterThan(q)`,
+//!   `isLessThan(q)`;
+//! - IP addresses: `isIP(s)`, `ip(s)`, and on an IP `family()`, `isUnspecified()`,
+//!   `isLoopback()`, `isLinkLocalMulticast()`, `isLinkLocalUnicast()`, `isGlobalUnicast()`;
+//! - CIDRs: `isCIDR(s)`, `cidr(s)`, and on a CIDR `ip()`, `prefixLength()`, `masked()`,
+//!   `containsIP(ip or string)`, `containsCIDR(cidr or string)`;
+//! - URLs: `isURL(s)`, `url(s)`, and on a URL `getScheme()`, `getHost()`, `getHostname()`,
+//!   `getPort()`, `getEscapedPath()`;
+//! - semantic versions: `isSemver(s)`, `semver(s)`, and on a version `major()`, `minor()`,
+//!   `patch()`, `compareTo(v)`, `isGreaterThan(v)`, `isLessThan(v)`.
+//!
+//! Example: `object.spec.replicas < 2 ? "too few replicas" : ""`.
+//!
+//! ## Differences from KubeLinter
+//! KubeLinter binds the JSON encoding of its typed Go objects, in which every non-pointer
+//! struct field is present even when the file omits it (a ServiceMonitor always has
+//! `spec.selector: {}`). kubeguard binds the manifest as written and, to give the same answers
+//! to the guarded expressions such objects are written with, makes `has(a.b.c)` false (rather
+//! than an error) when `a.b` itself is missing: `has()` tests each link of its chain. A plain
+//! select of a missing key (`object.spec.x` without `has`) is still an error, as in KubeLinter.
+//! Other differences: integers are CEL `int` (KubeLinter's are `double`, which matters only for
+//! arithmetic); errors are worded by the Rust CEL interpreter, not cel-go; KubeLinter's
+//! cel-go environment has neither the `strings` extension nor the Kubernetes libraries.
+//!
+//! ## Cost
+//! The expression is parsed once. `object` is converted once per evaluation. `objects` is
+//! built only when the expression mentions it, once per lint context (the check keeps the
+//! lists of its last few contexts, recognised by the file, document and position of each of
+//! their objects, and takes `object` from it); each evaluation then only compares that
+//! identity, O(N) pointer comparisons. KubeLinter re-marshals the whole context for every
+//! object (O(N²)). The expression itself may still be O(N) per object (`objects.exists`),
+//! so O(N²) per context.
+
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use cel::common::ast::{CallExpr, ComprehensionExpr, Expr, IdedExpr, SelectExpr, operators};
+use cel::common::types::{CelInt, CelNull};
+use cel::common::value::{CowVal, Val};
+use cel::context::VariableResolver;
+use cel::objects::{Key, Map, Value as CelValue};
+use cel::{Env, Value};
+use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
+use kubeguard_model::{Context, Object};
+use kubeguard_source::{Node, SourceFile, Span, Value as NodeValue};
+
+/// The template.
+pub struct CelExpression;
+
+/// Registered instance.
+pub static TEMPLATE: CelExpression = CelExpression;
+
+static PARAMS: &[ParamSpec] = &[ParamSpec::new(
+    "check",
+    ParamKind::String,
+    "A CEL expression over `object` (the object) and `objects` (all objects of the context) returning \"\" when the object passes, else the message to report.",
+)
+.required()];
+
+impl Template for CelExpression {
+    fn key(&self) -> &'static str {
+        "cel-expression"
+    }
+    fn name(&self) -> &'static str {
+        "CEL"
+    }
+    fn description(&self) -> &'static str {
+        "Flag objects with CEL expression"
+    }
+    fn supported_kinds(&self) -> &'static [&'static str] {
+        &["Any"]
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        PARAMS
+    }
+    fn instantiate(&self, params: &Params) -> Result<Box<dyn CheckFn>, String> {
+        let source = params.str("check").unwrap_or_default();
+        CelCheck::compile(source).map(|c| Box::new(c) as Box<dyn CheckFn>)
+    }
+}
+
+struct CelCheck {
+    env: Arc<Env>,
+    expr: IdedExpr,
+    uses_objects: bool,
+    /// The `objects` lists of the last few contexts (objects run in parallel, contexts may).
+    cache: Mutex<Vec<Arc<ObjectsEntry>>>,
+}
+
+/// How many contexts' `objects` lists are kept.
+const CACHED_CONTEXTS: usize = 4;
+
+/// The `objects` list of one context, identified by the source file, document and span of
+/// each of its objects. Holding the files keeps their addresses from being reused, so the
+/// identity cannot match another context by accident.
+struct ObjectsEntry {
+    key: Vec<(Arc<SourceFile>, usize, Span)>,
+    list: OnceLock<Box<dyn Val>>,
+}
+
+impl ObjectsEntry {
+    /// The list, converted by the first evaluation that needs it.
+    fn val(&self, ctx: &Context) -> &dyn Val {
+        self.list
+            .get_or_init(|| {
+                value_to_val(Value::List(Arc::new(
+                    ctx.objects.iter().map(|o| to_cel(&o.root)).collect(),
+                )))
+            })
+            .as_ref()
+    }
+
+    fn is_for(&self, ctx: &Context) -> bool {
+        self.key.len() == ctx.objects.len()
+            && self
+                .key
+                .iter()
+                .zip(&ctx.objects)
+                .all(|((src, doc, span), o)| {
+                    Arc::ptr_eq(src, &o.source) && *doc == o.doc_index && *span == o.root.span
+                })
+    }
+}
+
+impl CelCheck {
+    fn compile(source: &str) -> Result<CelCheck, String> {
+        let env = crate::cel_k8s::env();
+        let mut expr = env
+            .parser()
+            .parse(source)
+            .map_err(|e| format!("invalid CEL expression: {e}"))?;
+        let uses_objects = expr.references().has_variable("objects");
+        let mut next_id = max_id(&expr) + 1;
+        lenient_has(&mut expr, &mut next_id);
+        Ok(CelCheck {
+            env: Arc::new(env),
+            expr,
+            uses_objects,
+            cache: Mutex::default(),
+        })
+    }
+
+    /// The string the expression returns for `obj`, or the error text.
+    fn evaluate(&self, ctx: &Context, obj: &Object) -> Result<String, String> {
+        let entry = self.uses_objects.then(|| self.objects(ctx));
+        let all: Option<&dyn Val> = entry.as_ref().map(|e| e.val(ctx));
+        // `object` is borrowed from `objects` when it is there, else converted.
+        let own = all.and_then(|list| {
+            let i = ctx.objects.iter().position(|o| std::ptr::eq(o, obj))?;
+            list.as_indexer()?.get(&CelInt::from(i as i64)).ok()
+        });
+        let object = match own {
+            Some(v) => v,
+            None => CowVal::from(to_val(&obj.root)),
+        };
+        let vars = Vars {
+            object: object.as_ref(),
+            objects: all,
+        };
+        let mut cel_ctx = cel::Context::with_env(Arc::clone(&self.env));
+        crate::cel_k8s::register(&mut cel_ctx);
+        cel_ctx.set_variable_resolver(&vars);
+        match Value::resolve(&self.expr, &cel_ctx) {
+            Ok(Value::String(s)) => Ok(s.to_string()),
+            Ok(other) => Err(format!("expected string, got {}", go_value(&other))),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// Binds `object` and `objects` without copying them.
+struct Vars<'a> {
+    object: &'a dyn Val,
+    objects: Option<&'a dyn Val>,
+}
+
+impl VariableResolver for Vars<'_> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
+        match variable {
+            "object" => Some(CowVal::from(self.object)),
+            "objects" => self.objects.map(CowVal::from),
+            _ => None,
+        }
+    }
+}
+
+fn to_val(node: &Node) -> Box<dyn Val> {
+    value_to_val(to_cel(node))
+}
+
+fn value_to_val(v: Value) -> Box<dyn Val> {
+    // A JSON-model value always converts.
+    let r: Result<Box<dyn Val>, _> = v.try_into();
+    r.unwrap_or_else(|_| Box::new(CelNull))
+}
+
+impl CelCheck {
+    /// The `objects` list of `ctx`, converted once per context.
+    fn objects(&self, ctx: &Context) -> Arc<ObjectsEntry> {
+        {
+            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            match cache.iter().find(|e| e.is_for(ctx)) {
+                Some(e) => Arc::clone(e),
+                None => {
+                    let e = Arc::new(ObjectsEntry {
+                        key: ctx
+                            .objects
+                            .iter()
+                            .map(|o| (Arc::clone(&o.source), o.doc_index, o.root.span))
+                            .collect(),
+                        list: OnceLock::new(),
+                    });
+                    if cache.len() == CACHED_CONTEXTS {
+                        cache.remove(0);
+                    }
+                    cache.push(Arc::clone(&e));
+                    e
+                }
+            }
+        }
+    }
+}
+
+impl CheckFn for CelCheck {
+    fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
+        match self.evaluate(ctx, obj) {
+            Ok(s) if s.is_empty() => {}
+            Ok(s) => out.push(Diagnostic::on_object(
+                obj,
+                format!("CEL check expression returned: {s}"),
+            )),
+            Err(e) => out.push(Diagnostic::on_object(
+                obj,
+                format!("error evaluating CEL check expression: {e}"),
+            )),
+        }
+    }
+}
+
+/// A result value as Go's `%v` prints a scalar (other values in CEL's debug form).
+fn go_value(v: &Value) -> String {
+    match v {
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(f) => kubeguard_source::format_float(*f),
+        Value::Bool(b) => b.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Converts a YAML node to a CEL value (JSON data model).
+fn to_cel(node: &Node) -> Value {
+    match &node.value {
+        NodeValue::Null => Value::Null,
+        NodeValue::Bool(b) => Value::Bool(*b),
+        NodeValue::Int(i) => Value::Int(*i),
+        NodeValue::Float(f) => Value::Float(*f),
+        NodeValue::Str(s) => Value::String(Arc::new(s.to_string())),
+        NodeValue::Seq(items) => Value::List(Arc::new(items.iter().map(to_cel).collect())),
+        NodeValue::Map(m) => {
+            let map: std::collections::HashMap<Key, CelValue> = m
+                .iter()
+                .map(|(k, v)| (Key::String(Arc::new(k.to_string())), to_cel(v)))
+                .collect();
+            Value::Map(Map { map: Arc::new(map) })
+        }
+    }
+}
+
+/// The largest node id of `e`.
+fn max_id(e: &IdedExpr) -> u64 {
+    let mut m = e.id;
+    for child in children(e) {
+        m = m.max(max_id(child));
+    }
+    m
+}
+
+fn children(e: &IdedExpr) -> Vec<&IdedExpr> {
+    match &e.expr {
+        Expr::Call(c) => c.target.iter().map(|t| &**t).chain(c.args.iter()).collect(),
+        Expr::Comprehension(c) => vec![
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ],
+        Expr::List(l) => l.elements.iter().collect(),
+        Expr::Map(m) => m
+            .entries
+            .iter()
+            .flat_map(|e| match &e.expr {
+                cel::common::ast::EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+                cel::common::ast::EntryExpr::StructField(f) => vec![&f.value],
+            })
+            .collect(),
+        Expr::Select(s) => vec![&*s.operand],
+        Expr::Struct(s) => s
+            .entries
+            .iter()
+            .flat_map(|e| match &e.expr {
+                cel::common::ast::EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+                cel::common::ast::EntryExpr::StructField(f) => vec![&f.value],
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Rewrites every `has(a.b.c)` into `has(a.b) && has(a.b.c)` (recursively), so that a missing
+/// link of the chain makes `has()` false instead of an error.
+fn lenient_has(e: &mut IdedExpr, next_id: &mut u64) {
+    match &mut e.expr {
+        Expr::Call(c) => {
+            if let Some(t) = c.target.as_mut() {
+                lenient_has(t, next_id);
+            }
+            c.args.iter_mut().for_each(|a| lenient_has(a, next_id));
+        }
+        Expr::Comprehension(c) => {
+            let ComprehensionExpr {
+                iter_range,
+                accu_init,
+                loop_cond,
+                loop_step,
+                result,
+                ..
+            } = &mut **c;
+            for x in [iter_range, accu_init, loop_cond, loop_step, result] {
+                lenient_has(x, next_id);
+            }
+        }
+        Expr::List(l) => l.elements.iter_mut().for_each(|x| lenient_has(x, next_id)),
+        Expr::Map(m) => {
+            for entry in &mut m.entries {
+                match &mut entry.expr {
+                    cel::common::ast::EntryExpr::MapEntry(me) => {
+                        lenient_has(&mut me.key, next_id);
+                        lenient_has(&mut me.value, next_id);
+                    }
+                    cel::common::ast::EntryExpr::StructField(f) => {
+                        lenient_has(&mut f.value, next_id);
+                    }
+                }
+            }
+        }
+        Expr::Struct(s) => {
+            for entry in &mut s.entries {
+                if let cel::common::ast::EntryExpr::StructField(f) = &mut entry.expr {
+                    lenient_has(&mut f.value, next_id);
+                }
+            }
+        }
+        Expr::Select(s) if s.test => {
+            // `has(<operand>.<field>)` with a select operand `<inner>.<name>`: guard with
+            // `has(<inner>.<name>)`.
+            if let Expr::Select(inner) = &s.operand.expr {
+                let mut guard = IdedExpr {
+                    id: take(next_id),
+                    expr: Expr::Select(SelectExpr {
+                        operand: inner.operand.clone(),
+                        field: inner.field.clone(),
+                        test: true,
+                    }),
+                };
+                lenient_has(&mut guard, next_id);
+                let test = IdedExpr {
+                    id: take(next_id),
+                    expr: std::mem::take(&mut e.expr),
+                };
+                e.expr = Expr::Call(CallExpr {
+                    func_name: operators::LOGICAL_AND.to_string(),
+                    target: None,
+                    args: vec![guard, test],
+                });
+            } else {
+                lenient_has(&mut s.operand, next_id);
+            }
+        }
+        Expr::Select(s) => lenient_has(&mut s.operand, next_id),
+        _ => {}
+    }
+}
+
+fn take(next: &mut u64) -> u64 {
+    let id = *next;
+    *next += 1;
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects(yaml: &str) -> Context {
+        let (objs, errs) = Object::parse_all("t.yaml", yaml);
+        assert!(errs.is_empty());
+        Context::new(objs)
+    }
+
+    fn run(check: &str, yaml: &str) -> Vec<String> {
+        let c = CelCheck::compile(check).unwrap();
+        let ctx = objects(yaml);
+        let mut out = Vec::new();
+        for o in &ctx.objects {
+            c.check(&ctx, o, &mut out);
+        }
+        out.into_iter().map(|d| d.message).collect()
+    }
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  annotations:\n    x: \"true\"\nspec:\n  replicas: 1\n";
+
+    #[test]
+    fn returns_message_or_passes() {
+        assert_eq!(
+            run(
+                "object.spec.replicas < 2 ? 'few: ' + object.metadata.name : ''",
+                DEPLOY
+            ),
+            ["CEL check expression returned: few: a"]
+        );
+        assert!(run("object.spec.replicas < 1 ? 'few' : ''", DEPLOY).is_empty());
+    }
+
+    #[test]
+    fn errors_are_findings() {
+        let m = run("object.spec.missing == 1 ? 'x' : ''", DEPLOY);
+        assert_eq!(m.len(), 1);
+        assert!(
+            m[0].starts_with("error evaluating CEL check expression: "),
+            "{m:?}"
+        );
+        assert_eq!(
+            run("1", DEPLOY),
+            ["error evaluating CEL check expression: expected string, got 1"]
+        );
+    }
+
+    #[test]
+    fn compile_error_at_instantiate() {
+        assert!(CelCheck::compile("object.(").is_err());
+    }
+
+    #[test]
+    fn has_tests_every_link() {
+        assert!(run("has(object.spec.a.b.c) ? 'x' : ''", DEPLOY).is_empty());
+        assert_eq!(
+            run("has(object.metadata.annotations.x) ? 'x' : ''", DEPLOY),
+            ["CEL check expression returned: x"]
+        );
+        // comprehension variables shadow the bound ones
+        assert_eq!(
+            run("[1].exists(object, object == 1) ? 'x' : ''", DEPLOY),
+            ["CEL check expression returned: x"]
+        );
+        // inside a comprehension too
+        assert!(
+            run(
+                "objects.exists(o, has(o.spec.selector.matchLabels)) ? 'x' : ''",
+                DEPLOY
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn objects_lists_the_context() {
+        let yaml = format!("{DEPLOY}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n");
+        assert_eq!(
+            run(
+                "object.kind == 'Service' && !objects.exists(o, o.kind == 'Deployment') ? 'lonely' : string(size(objects))",
+                &yaml
+            ),
+            [
+                "CEL check expression returned: 2",
+                "CEL check expression returned: 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn objects_are_converted_once_per_context() {
+        let c = CelCheck::compile("string(size(objects)) + ':' + object.metadata.name").unwrap();
+        let one = objects(DEPLOY);
+        let two = objects(&format!(
+            "{DEPLOY}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n"
+        ));
+        let msgs = |ctx: &Context| {
+            let mut out = Vec::new();
+            for o in &ctx.objects {
+                c.check(ctx, o, &mut out);
+            }
+            out.into_iter().map(|d| d.message).collect::<Vec<_>>()
+        };
+        for _ in 0..2 {
+            assert_eq!(msgs(&one), ["CEL check expression returned: 1:a"]);
+            assert_eq!(
+                msgs(&two),
+                [
+                    "CEL check expression returned: 2:a",
+                    "CEL check expression returned: 2:s"
+                ]
+            );
+        }
+        assert_eq!(c.cache.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn kubernetes_functions_are_available() {
+        assert_eq!(
+            run(
+                "quantity('1Gi').isGreaterThan(quantity('512Mi')) && cidr('10.0.0.0/8').containsIP('10.1.2.3') ? 'ok' : ''",
+                DEPLOY
+            ),
+            ["CEL check expression returned: ok"]
+        );
+    }
+}
