@@ -18,8 +18,10 @@ import csv
 import fnmatch
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 binary = os.path.abspath(sys.argv[1])
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "conformance", "kube-linter")
@@ -68,6 +70,8 @@ for (test, fixture, flags), rows in tests.items():
         if not config_supported(args[args.index("--config") + 1]):
             skipped += len(rows)
             continue
+    elif test.startswith("flag-") or test == "template-check-installed-bash-version":
+        continue  # replayed below / not a KubeLinter assertion
     elif "--include" not in args or args[args.index("--include") + 1] not in known:
         skipped += len(rows)
         continue
@@ -77,23 +81,31 @@ for (test, fixture, flags), rows in tests.items():
         findings = json.loads(proc.stdout)["findings"]
     except (json.JSONDecodeError, KeyError):
         findings = []
-    got = collections.Counter((f["object"]["kind"], f["message"]) for f in findings)
+    got = collections.Counter((f["object"]["kind"], f["object"]["name"], f["message"]) for f in findings)
     for row in rows:
         kind, expected, assertion = row["object_kind"], row["expected"], row["assertion"]
+        name = row["object_name"]
+        # Which object each report is about: kind always, name where known (asserted or derived).
+        same = lambda k, n: k == kind and (not name or n == name)  # noqa: E731
         if assertion == "exit_status":
             ok = str(proc.returncode) == expected
             detail = f"exit {proc.returncode}, expected {expected}"
         elif assertion == "report_count":
             ok = str(len(findings)) == expected
             detail = f"{len(findings)} reports, expected {expected}"
+        elif assertion in ("object_name", "object_kind"):
+            # `.Reports[i].Object.K8sObject.Name` (or Kind): some report is about that object.
+            field = "name" if assertion == "object_name" else "kind"
+            ok = any(f["object"][field] == expected for f in findings)
+            detail = f"a report about {field} {expected}"
         elif assertion == "message":
             if row["match"].startswith("glob"):
-                ok = any(k == kind and fnmatch.fnmatchcase(m, expected) for (k, m) in got)
+                ok = any(same(k, n) and fnmatch.fnmatchcase(m, expected) for (k, n, m) in got)
             elif row["match"].startswith(("contains", "substring")):
-                ok = any(k == kind and expected in m for (k, m) in got)
+                ok = any(same(k, n) and expected in m for (k, n, m) in got)
             else:
-                ok = got[(kind, expected)] > 0
-            detail = f"{kind}: {expected}"
+                ok = any(same(k, n) and m == expected for (k, n, m) in got)
+            detail = f"{kind} {name}: {expected}"
         else:
             skipped += 1
             continue
@@ -105,7 +117,68 @@ for (test, fixture, flags), rows in tests.items():
     if "--config" in args:
         config_results.append(f"{test}: {passed - before[0]} passed, {failed - before[1]} failed")
 
-print(f"kube-linter-conformance: {passed} passed, {failed} failed, {skipped} skipped (checks not yet implemented)")
+
+def flag_test(test, ok, detail):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        failures.append(f"{test}: {detail}")
+
+
+# The flag tests of the bats suite, replayed one by one.
+proc = subprocess.run([binary, "lint", "--ignore-paths", "tests/**", "--ignore-paths", "e2etests/**",
+                       "--ignore-paths", "pkg/**/testdata/**", "."], cwd=root, capture_output=True, text=True)
+flag_test("flag-ignore-paths", proc.returncode == 0, f"exit {proc.returncode}, expected 0")
+proc = subprocess.run([binary, "lint", "-"], cwd=root, input="---\n", capture_output=True, text=True)
+flag_test("flag-read-from-stdin", proc.returncode == 0 and "no valid Kubernetes objects" in proc.stderr,
+          f"exit {proc.returncode}, stderr {proc.stderr!r}")
+if shutil.which("kustomize") or shutil.which("kubectl"):
+    proc = subprocess.run([binary, "lint", "--format", "json", "tests/testdata/mykustomize"], cwd=root,
+                          capture_output=True, text=True)
+    reports = json.loads(proc.stdout or "{}").get("findings", [])
+    flag_test("flag-kustomize-support exit", proc.returncode == 1, f"exit {proc.returncode}")
+    flag_test("flag-kustomize-support count", len(reports) >= 1, f"{len(reports)} reports")
+    flag_test("flag-kustomize-support object", bool(reports) and reports[0]["object"]["kind"] == "Deployment"
+              and reports[0]["object"]["name"] == "kustomize-test-deployment", "first report's object")
+else:
+    skipped += 4
+with tempfile.TemporaryDirectory() as tmp:
+    # KubeLinter's `--format json` is kubeguard's `--format kube-linter-json`.
+    js, sarif = os.path.join(tmp, "out.json"), os.path.join(tmp, "out.sarif")
+    subprocess.run([binary, "lint", "--format", "kube-linter-json", "--output", js, "--format", "sarif", "--output",
+                    sarif, "tests/checks/run-as-non-root.yml"], cwd=root, capture_output=True, text=True)
+    flag_test("flag-multi-format-output json", os.path.isfile(js), "json output written")
+    flag_test("flag-multi-format-output sarif", os.path.isfile(sarif), "sarif output written")
+    flag_test("flag-multi-format-output Reports", os.path.isfile(js) and "Reports" in json.load(open(js)),
+              "json output has Reports")
+    flag_test("flag-multi-format-output version", os.path.isfile(sarif) and json.load(open(sarif)).get("version") == "2.1.0",
+              "sarif version 2.1.0")
+
+# Go unit tests of the sorted-keys template that read fixture files.
+go_tests = collections.OrderedDict()
+with open(os.path.join(root, "expected.tsv"), newline="") as f:
+    for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row["source"] == "go" and row["test"].startswith("TestSortedKeys"):
+            go_tests.setdefault((row["test"], row["fixture"], row["flags"]), []).append(row)
+for (test, fixture, flags), rows in go_tests.items():
+    recursive = "recursive: true" in flags
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = os.path.join(tmp, "cfg.yaml")
+        with open(cfg, "w") as c:
+            c.write("checks: {doNotAutoAddDefaults: true}\ncustomChecks:\n- name: sk\n  template: sorted-keys\n"
+                    f"  params: {{recursive: {'true' if recursive else 'false'}}}\n  scope: {{objectKinds: [Any]}}\n")
+        proc = subprocess.run([binary, "lint", "--config", cfg, "--format", "json", fixture], cwd=root,
+                              capture_output=True, text=True)
+    messages = [f["message"] for f in json.loads(proc.stdout or "{}").get("findings", [])]
+    for row in rows:
+        if row["assertion"] == "diagnostic_count":
+            flag_test(f"{test} count", str(len(messages)) == row["expected"], f"{len(messages)} != {row['expected']}")
+        elif row["assertion"] == "message":
+            flag_test(f"{test} message", row["expected"] in messages, row["expected"])
+
+print(f"kube-linter-conformance: {passed} passed, {failed} failed, {skipped} skipped")
 for r in config_results:
     print("  config test", r)
 for f in failures:
