@@ -20,13 +20,21 @@ pub fn check_page(spec: &CheckSpec) -> String {
         spec.category,
         if spec.enabled_by_default { "yes" } else { "no" },
         spec.template,
-        if spec.object_kinds.is_empty() { "(template default)".to_string() } else { spec.object_kinds.join(", ") },
+        if spec.object_kinds.is_empty() {
+            "(template default)".to_string()
+        } else {
+            spec.object_kinds.join(", ")
+        },
     );
     let _ = writeln!(p, "## What it does\n\n{}\n", spec.description.trim());
     let _ = writeln!(p, "## Why is this bad?\n\n{}\n", spec.rationale.trim());
     let _ = writeln!(p, "## How to fix it\n\n{}\n", spec.remediation.trim());
     if let Some(e) = &spec.example {
-        let _ = writeln!(p, "## Example\n\nFails:\n\n```yaml\n{}\n```\n", e.trim_end());
+        let _ = writeln!(
+            p,
+            "## Example\n\nFails:\n\n```yaml\n{}\n```\n",
+            e.trim_end()
+        );
     }
     if let Some(e) = &spec.use_instead {
         let _ = writeln!(p, "Passes:\n\n```yaml\n{}\n```\n", e.trim_end());
@@ -36,7 +44,14 @@ pub fn check_page(spec: &CheckSpec) -> String {
         let _ = writeln!(p, "## Parameters\n\n```json\n{params}\n```\n");
         if let Some(t) = templates::ALL.iter().find(|t| t.key() == spec.template) {
             for ps in t.params() {
-                let _ = writeln!(p, "- `{}` ({}{}): {}", ps.name, ps.kind, if ps.regex { ", regex" } else { "" }, ps.description);
+                let _ = writeln!(
+                    p,
+                    "- `{}` ({}{}): {}",
+                    ps.name,
+                    ps.kind,
+                    if ps.regex { ", regex" } else { "" },
+                    ps.description
+                );
             }
             p.push('\n');
         }

@@ -10,11 +10,11 @@ use kubeguard_engine::{CheckSpec, Templates};
 use kubeguard_source::SourceFile;
 
 pub mod cel_k8s;
+pub mod docs;
 pub mod host_namespace;
 pub mod quantity;
 pub mod requirements;
 pub mod schema;
-pub mod docs;
 pub mod templates;
 pub mod util;
 

@@ -164,11 +164,18 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     config.do_not_auto_add_defaults |= args.do_not_auto_add_defaults;
     if let Some(v) = &args.kubernetes_version {
         let version = serde_json::json!(v);
-        let entry = config.params.entry("schema-validation".into()).or_insert_with(|| serde_json::json!({}));
+        let entry = config
+            .params
+            .entry("schema-validation".into())
+            .or_insert_with(|| serde_json::json!({}));
         if let Some(o) = entry.as_object_mut() {
             o.insert("kubernetesVersion".into(), version.clone());
         }
-        for custom in config.custom_checks.iter_mut().filter(|c| c.template == "kubeconform") {
+        for custom in config
+            .custom_checks
+            .iter_mut()
+            .filter(|c| c.template == "kubeconform")
+        {
             if let Some(o) = custom.params.as_object_mut() {
                 o.entry("kubernetesVersion").or_insert(version.clone());
             } else if custom.params.is_null() {

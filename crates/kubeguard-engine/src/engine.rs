@@ -10,7 +10,7 @@ use crate::check::CheckMeta;
 use crate::config::{CheckSpec, Config, ConfigError};
 use crate::finding::{Finding, ObjectRef, References};
 use crate::params::Params;
-use crate::suppress::{Exclusions, Verdict, by_annotation, by_comment};
+use crate::suppress::{COMMENT_MARKER, Exclusions, Verdict, by_annotation, by_comment};
 use crate::template::{CheckFn, Diagnostic, Template};
 
 /// Object kinds a check applies to.
@@ -252,17 +252,47 @@ impl Engine {
     /// Runs every enabled check on every object of `ctx`, objects in parallel. Findings
     /// come back in object order, then check order; suppressed ones are flagged, not dropped.
     pub fn run(&self, ctx: &Context, opts: &RunOptions) -> Vec<Finding> {
+        // Which sources hold suppression comments at all, scanned once per file rather than
+        // looked for around every finding.
+        let mut commented: HashMap<usize, bool> = HashMap::new();
+        for o in &ctx.objects {
+            commented
+                .entry(Arc::as_ptr(&o.source) as usize)
+                .or_insert_with(|| o.source.text().contains(COMMENT_MARKER));
+        }
         ctx.objects
             .par_iter()
             .with_min_len(16)
-            .flat_map_iter(|obj| self.run_object(ctx, obj, opts))
+            .flat_map_iter(|obj| {
+                let has_comments = commented
+                    .get(&(Arc::as_ptr(&obj.source) as usize))
+                    .copied()
+                    .unwrap_or(true);
+                self.run_checks(ctx, obj, opts, has_comments)
+            })
             .collect()
     }
 
     /// Runs the checks on one object.
     pub fn run_object(&self, ctx: &Context, obj: &Object, opts: &RunOptions) -> Vec<Finding> {
+        self.run_checks(ctx, obj, opts, true)
+    }
+
+    fn run_checks(
+        &self,
+        ctx: &Context,
+        obj: &Object,
+        opts: &RunOptions,
+        has_comments: bool,
+    ) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut diags = Vec::new();
+        let mut object: Option<Arc<ObjectRef>> = None;
+        let annotated = obj.annotations().is_some()
+            || obj
+                .pod_template_metadata()
+                .and_then(|m| m.get("annotations"))
+                .is_some();
         for check in &self.checks {
             if !check.scope.matches(obj) {
                 continue;
@@ -270,18 +300,36 @@ impl Engine {
             diags.clear();
             check.logic.check(ctx, obj, &mut diags);
             for d in diags.drain(..) {
-                out.push(self.finding(check, obj, d, opts));
+                let object = object
+                    .get_or_insert_with(|| Arc::new(object_ref(obj)))
+                    .clone();
+                out.push(self.finding(check, obj, object, d, opts, annotated, has_comments));
             }
         }
         out
     }
 
-    fn finding(&self, check: &Check, obj: &Object, d: Diagnostic, opts: &RunOptions) -> Finding {
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        check: &Check,
+        obj: &Object,
+        object: Arc<ObjectRef>,
+        d: Diagnostic,
+        opts: &RunOptions,
+        annotated: bool,
+        has_comments: bool,
+    ) -> Finding {
         let location =
             (!obj.source.text().is_empty()).then(|| obj.source.location(&obj.path, d.field.span));
         let mut message = d.message;
-        let mut suppressed = by_annotation(obj, &check.meta.name, d.container.as_deref());
+        let mut suppressed = if annotated {
+            by_annotation(obj, &check.meta.name, d.container.as_deref())
+        } else {
+            None
+        };
         if suppressed.is_none()
+            && has_comments
             && let Some(loc) = &location
         {
             match by_comment(obj, loc.start.line, &check.meta.name, opts.today.as_deref()) {
@@ -300,7 +348,7 @@ impl Engine {
             severity: check.meta.severity,
             message,
             remediation: check.remediation.clone(),
-            object: object_ref(obj),
+            object,
             location,
             field: d.field.path,
             references: check.references.clone(),

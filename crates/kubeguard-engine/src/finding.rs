@@ -128,8 +128,8 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub remediation: Option<Arc<str>>,
-    /// The object.
-    pub object: ObjectRef,
+    /// The object (shared by the findings of one object).
+    pub object: Arc<ObjectRef>,
     /// Where: the offending field, or its nearest existing parent. `None` for objects with no file.
     pub location: Option<Location>,
     /// Dotted field path (`spec.template.spec.containers[0].securityContext.privileged`).

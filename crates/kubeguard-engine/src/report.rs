@@ -59,8 +59,19 @@ pub struct Report {
 impl Report {
     /// Sorts findings and errors and recomputes the finding counters of the summary.
     pub fn finish(&mut self) {
-        self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // Sort a permutation, then move each finding once: findings are large, and moving them
+        // through a merge sort dominated the run time of reports with 100k+ findings.
+        let mut order: Vec<usize> = (0..self.findings.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.findings[a]
+                .sort_key()
+                .cmp(&self.findings[b].sort_key())
+        });
+        let mut slots: Vec<Option<Finding>> = std::mem::take(&mut self.findings)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.findings = order.into_iter().filter_map(|i| slots[i].take()).collect();
         self.findings
             .dedup_by(|a, b| a.sort_key() == b.sort_key() && a.field == b.field);
         self.errors.sort();

@@ -299,14 +299,14 @@ fn fingerprints_ignore_location_but_not_identity() {
         l.end.line += 10;
     }
     moved.message = "reworded".into();
-    moved.object.api_version = "apps/v1beta2".into();
+    std::sync::Arc::make_mut(&mut moved.object).api_version = "apps/v1beta2".into();
     assert_eq!(
         fingerprint(&moved),
         fingerprint(f),
         "location, message and apiVersion do not matter"
     );
     let mut other = f.clone();
-    other.object.name = "api".into();
+    std::sync::Arc::make_mut(&mut other.object).name = "api".into();
     assert_ne!(fingerprint(&other), fingerprint(f));
     let mut other_field = f.clone();
     other_field.field = "spec.template.spec.containers[1].securityContext.privileged".into();

@@ -171,7 +171,8 @@ fn findings_without_location_or_source_have_no_frame() {
             kind: "Namespace".into(),
             namespace: None,
             name: "prod".into(),
-        },
+        }
+        .into(),
         location: None,
         field: String::new(),
         references: Arc::new(References::default()),
@@ -291,7 +292,7 @@ fn hostile_manifest_text_cannot_drive_the_terminal() {
     let mut report = sample_report();
     for f in &mut report.findings {
         f.message = format!("evil \u{1b}]0;pwned\u{7}\u{1b}[2J {}", f.message);
-        f.object.name = "x\u{1b}[31mred".into();
+        std::sync::Arc::make_mut(&mut f.object).name = "x\u{1b}[31mred".into();
     }
     report.errors[0].message = "bad \u{1b}[2J".into();
     let out = text(&report, &everything());
@@ -329,7 +330,8 @@ fn one_finding(text: &str, span: Span) -> Report {
             kind: "Pod".into(),
             namespace: None,
             name: "p".into(),
-        },
+        }
+        .into(),
         location: Some(src.location(&path, span)),
         field: "spec".into(),
         references: Arc::new(References::default()),

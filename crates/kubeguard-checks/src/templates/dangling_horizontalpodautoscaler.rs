@@ -63,7 +63,7 @@ impl CheckFn for Check {
         let kind = text(target.and_then(|t| t.get("kind")));
         let name = text(target.and_then(|t| t.get("name")));
         let api_version = text(target.and_then(|t| t.get("apiVersion")));
-        let found = ctx.objects.iter().any(|o| {
+        let found = ctx.of_kind(&kind).any(|o| {
             has_pod_template(o)
                 && o.name == name
                 && o.kind == kind

@@ -115,7 +115,10 @@ impl CheckFn for Check {
             return;
         }
         for svc in ctx.of_kind("Service") {
-            if svc.api_version != "v1" || svc.namespace != obj.namespace {
+            if svc.api_version != "v1"
+                || svc.namespace != obj.namespace
+                || !wanted.iter().any(|w| w.name == svc.name)
+            {
                 continue;
             }
             let ports = svc

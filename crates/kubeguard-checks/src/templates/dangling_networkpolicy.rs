@@ -74,9 +74,9 @@ impl CheckFn for Check {
                 return;
             }
         };
-        let found = ctx.objects.iter().any(|o| {
-            has_pod_template(o) && o.namespace == obj.namespace && selector.matches(o.pod_labels())
-        });
+        let found = ctx
+            .pod_owners_in(obj.namespace.as_deref())
+            .any(|o| has_pod_template(o) && selector.matches(o.pod_labels()));
         if !found {
             out.push(Diagnostic::new(
                 format!(

@@ -21,8 +21,6 @@
 //! `The container "<c>" is referring to an unknown key "<key>" in secret "<name>"`, pointing
 //! at the reference's `name` or `key`.
 
-use std::collections::HashMap;
-
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
 use kubeguard_model::{Context, Object};
 use kubeguard_source::Node;
@@ -85,54 +83,60 @@ struct EnvValueFromCheck {
     ignored_config_maps: Vec<Regex>,
 }
 
-/// Keys of the `v1` objects of one kind in the context, by name. Objects with a value of the
+/// Keys of the `v1` object of one kind named `name` in the context (the last one wins, as in
+/// KubeLinter's name-keyed map; namespaces are not compared). Objects with a value of the
 /// base64 field (`binary`) that KubeLinter cannot decode are not loaded by it, so skipped.
-fn keys_by_name(
+fn keys_of(
     ctx: &Context,
     kind: &str,
     fields: [&str; 2],
     binary: &str,
-) -> HashMap<String, Vec<String>> {
-    let mut map = HashMap::new();
-    for obj in ctx
-        .objects
-        .iter()
-        .filter(|o| o.kind == kind && o.api_version == "v1")
-    {
-        let decodable = obj
-            .root
-            .get(binary)
-            .and_then(Node::as_map)
-            .is_none_or(|m| m.iter().all(|(_, v)| go_base64_ok(v)));
-        if !decodable {
-            continue;
-        }
-        let keys = fields
-            .iter()
-            .filter_map(|f| obj.root.get(f).and_then(Node::as_map))
-            .flat_map(|m| m.iter().map(|(k, _)| k.to_string()))
-            .collect();
-        map.insert(obj.name.clone(), keys);
-    }
-    map
+    name: &str,
+) -> Option<Vec<String>> {
+    ctx.of_kind(kind)
+        .filter(|o| o.api_version == "v1" && o.name == name)
+        .filter(|o| {
+            o.root
+                .get(binary)
+                .and_then(Node::as_map)
+                .is_none_or(|m| m.iter().all(|(_, v)| go_base64_ok(v)))
+        })
+        .last()
+        .map(|o| {
+            fields
+                .iter()
+                .filter_map(|f| o.root.get(f).and_then(Node::as_map))
+                .flat_map(|m| m.iter().map(|(k, _)| k.to_string()))
+                .collect()
+        })
 }
 
 impl CheckFn for EnvValueFromCheck {
     fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
         let Some(pod) = obj.pod_spec() else { return };
-        let mut maps: Option<[HashMap<String, Vec<String>>; 2]> = None;
         for c in pod.all_containers() {
             for (j, env) in c.env() {
                 let Some(value_from) = env.get("valueFrom").filter(|v| !v.is_null()) else {
                     continue;
                 };
-                for (i, (field, what, ignored)) in [
-                    ("secretKeyRef", "secret", &self.ignored_secrets),
-                    ("configMapKeyRef", "config map", &self.ignored_config_maps),
-                ]
-                .into_iter()
-                .enumerate()
-                {
+                for (field, what, ignored, kind, fields, binary) in [
+                    (
+                        "secretKeyRef",
+                        "secret",
+                        &self.ignored_secrets,
+                        "Secret",
+                        ["data", "stringData"],
+                        "data",
+                    ),
+                    (
+                        "configMapKeyRef",
+                        "config map",
+                        &self.ignored_config_maps,
+                        "ConfigMap",
+                        ["data", "binaryData"],
+                        "binaryData",
+                    ),
+                ] {
                     let Some(r) = value_from.get(field).filter(|v| !v.is_null()) else {
                         continue;
                     };
@@ -143,14 +147,8 @@ impl CheckFn for EnvValueFromCheck {
                     if ignored.iter().any(|re| re.is_match(&name)) {
                         continue;
                     }
-                    let maps = maps.get_or_insert_with(|| {
-                        [
-                            keys_by_name(ctx, "Secret", ["data", "stringData"], "data"),
-                            keys_by_name(ctx, "ConfigMap", ["data", "binaryData"], "binaryData"),
-                        ]
-                    });
                     let at = |leaf: &str| c.locate(&format!("env[{j}].valueFrom.{field}.{leaf}"));
-                    match maps[i].get(&name) {
+                    match keys_of(ctx, kind, fields, binary, &name) {
                         None => out.push(Diagnostic::in_container(
                             &c,
                             format!(

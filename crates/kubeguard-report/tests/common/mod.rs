@@ -203,7 +203,7 @@ pub fn sample_report() -> Report {
             severity: Severity::High,
             message: "container \"web\" is privileged".into(),
             remediation: Some("Set `securityContext.privileged: false` on container \"web\".".into()),
-            object: deployment.clone(),
+            object: deployment.clone().into(),
             location: Some(web.location(&web_path, span_of(WEB_YAML, "true", 0))),
             field: format!("{container}.securityContext.privileged"),
             references: refs_of("privileged-container"),
@@ -214,7 +214,7 @@ pub fn sample_report() -> Report {
             severity: Severity::Medium,
             message: "container \"web\" uses image \"registry.example/équipe/wéb:latest\" with the mutable tag `latest`".into(),
             remediation: None, // falls back to the check's remediation
-            object: deployment.clone(),
+            object: deployment.clone().into(),
             location: Some(web.location(&web_path, span_of(WEB_YAML, "latest", 0))),
             field: format!("{container}.image"),
             references: refs_of("latest-tag"),
@@ -225,7 +225,7 @@ pub fn sample_report() -> Report {
             severity: Severity::Medium,
             message: "container \"web\" runs as user 0 (root)".into(),
             remediation: None,
-            object: deployment.clone(),
+            object: deployment.clone().into(),
             location: Some(web.location(&web_path, {
                 let s = span_of(WEB_YAML, "0 # kubeguard", 0);
                 Span::new(s.start, s.start + 1)
@@ -243,7 +243,7 @@ pub fn sample_report() -> Report {
             severity: Severity::Critical,
             message: "pod shares the host's network namespace".into(),
             remediation: Some("Remove `hostNetwork: true`.".into()),
-            object: pod.clone(),
+            object: pod.clone().into(),
             location: Some(db.location(&db_path, span_of(DB_YAML, "hostNetwork: true", 0))),
             field: "spec.hostNetwork".into(),
             references: refs_of("host-network"),
@@ -254,7 +254,7 @@ pub fn sample_report() -> Report {
             severity: Severity::Low,
             message: "container \"postgres\" has no CPU and memory limits".into(),
             remediation: Some("Set `resources.limits.cpu` and `resources.limits.memory`.".into()),
-            object: pod.clone(),
+            object: pod.clone().into(),
             location: Some(db.location(&db_path, span_of(DB_YAML, "name: postgres\n      image: postgres:16", 0))),
             field: "spec.containers[0]".into(),
             references: refs_of("resource-limits"),
@@ -265,7 +265,7 @@ pub fn sample_report() -> Report {
             severity: Severity::Info,
             message: "namespace \"prod\" has no NetworkPolicy".into(),
             remediation: None,
-            object: object("v1", "Namespace", None, "prod"),
+            object: object("v1", "Namespace", None, "prod").into(),
             location: None,
             field: String::new(),
             references: refs_of("require-network-policy"),
