@@ -18,6 +18,7 @@ pub struct Context {
     service_accounts: HashSet<(Option<String>, String)>,
     workloads: Vec<usize>,
     pod_owners_by_namespace: HashMap<Option<String>, Vec<usize>>,
+    by_kind_name: HashMap<(String, String), Vec<usize>>,
 }
 
 impl Context {
@@ -27,7 +28,12 @@ impl Context {
         let mut service_accounts = HashSet::new();
         let mut workloads = Vec::new();
         let mut pod_owners_by_namespace: HashMap<Option<String>, Vec<usize>> = HashMap::new();
+        let mut by_kind_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (i, o) in objects.iter().enumerate() {
+            by_kind_name
+                .entry((o.kind.clone(), o.name.clone()))
+                .or_default()
+                .push(i);
             if o.workload_kind().is_some() {
                 pod_owners_by_namespace
                     .entry(o.namespace.clone())
@@ -48,6 +54,7 @@ impl Context {
             service_accounts,
             workloads,
             pod_owners_by_namespace,
+            by_kind_name,
         }
     }
 
@@ -55,6 +62,16 @@ impl Context {
     pub fn of_kind<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.by_kind
             .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&i| &self.objects[i])
+    }
+
+    /// Objects of a kind (any group, any namespace) with the given name, in load order.
+    pub fn named<'a>(&'a self, kind: &str, name: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.by_kind_name
+            .get(&(kind.to_string(), name.to_string()))
             .map(Vec::as_slice)
             .unwrap_or(&[])
             .iter()
@@ -254,5 +271,7 @@ mod tests {
         assert_eq!(ctx.of_kind("Service").count(), 3);
         assert_eq!(ctx.pod_owners_in(Some("shop")).count(), 1);
         assert_eq!(ctx.pod_owners_in(None).count(), 0);
+        assert_eq!(ctx.named("Service", "web").count(), 2);
+        assert_eq!(ctx.named("Service", "nope").count(), 0);
     }
 }

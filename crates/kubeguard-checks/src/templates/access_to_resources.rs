@@ -143,11 +143,8 @@ impl CheckFn for Check {
         match obj.kind.as_str() {
             "RoleBinding" => {
                 let namespace = obj.namespace_or_default();
-                for role in ctx.of_kind("Role") {
-                    if role.api_version != RBAC_V1
-                        || role.name != name
-                        || role.namespace_or_default() != namespace
-                    {
+                for role in ctx.named("Role", &name) {
+                    if role.api_version != RBAC_V1 || role.namespace_or_default() != namespace {
                         continue;
                     }
                     found = true;
@@ -170,12 +167,11 @@ impl CheckFn for Check {
                 }
             }
             "ClusterRoleBinding" => {
-                let cluster_roles: Vec<&Object> = ctx
-                    .of_kind("ClusterRole")
+                for role in ctx
+                    .named("ClusterRole", &name)
                     .filter(|r| r.api_version == RBAC_V1)
-                    .collect();
-                for role in &cluster_roles {
-                    if role.name != name || role.name.eq_ignore_ascii_case("cluster_admin") {
+                {
+                    if role.name.eq_ignore_ascii_case("cluster_admin") {
                         continue;
                     }
                     found = true;
@@ -199,7 +195,10 @@ impl CheckFn for Check {
                         else {
                             continue;
                         };
-                        for aggregated in &cluster_roles {
+                        let cluster_roles = ctx
+                            .of_kind("ClusterRole")
+                            .filter(|r| r.api_version == RBAC_V1);
+                        for aggregated in cluster_roles {
                             if !selector.matches(aggregated.labels()) {
                                 continue;
                             }
