@@ -178,6 +178,39 @@ for (test, fixture, flags), rows in go_tests.items():
         elif row["assertion"] == "message":
             flag_test(f"{test} message", row["expected"] in messages, row["expected"])
 
+# Go tests of KubeLinter's lint command: which invocations are errors (exit 2 in kubeguard) and
+# which succeed (exit 0 on a valid pod).
+with tempfile.TemporaryDirectory() as tmp:
+    valid = "pkg/command/lint/testdata/valid-pod.yaml"
+    commands = [
+        ("InvalidYAML", ["--fail-on-invalid-resource", "pkg/command/lint/testdata/invalid.yaml"], "error"),
+        ("NonexistentFile", ["--fail-on-invalid-resource", "pkg/command/lint/testdata/foo-bar.yaml"], "error"),
+        ("ValidPod", ["--fail-on-invalid-resource", valid], "nil"),
+        ("FormatOutputMismatch", ["--format", "json", "--format", "sarif", "--output", os.path.join(tmp, "one.json"), valid], "error"),
+        ("InvalidOutputDirectory", ["--format", "json", "--output", "/nonexistent/dir/output.json", valid], "error"),
+        ("MultipleFormatsToFiles", ["--format", "json", "--output", os.path.join(tmp, "a.json"), "--format", "sarif",
+                                    "--output", os.path.join(tmp, "b.sarif"), valid], "nil"),
+        ("PartialFailureHandling", ["--format", "json", "--output", os.path.join(tmp, "v.json"), "--format", "sarif",
+                                    "--output", "/nonexistent/invalid.sarif", valid], "error"),
+    ]
+    for name, args, want in commands:
+        proc = subprocess.run([binary, "lint", *args], cwd=root, capture_output=True, text=True)
+        ok = proc.returncode == 2 if want == "error" else proc.returncode == 0
+        flag_test(f"TestCommand {name}", ok, f"exit {proc.returncode}, expected {want}")
+# Go tests of Kustomize contexts.
+if shutil.which("kustomize") or shutil.which("kubectl"):
+    for name, args, want in [
+        ("TestKustomizeContextCreation", ["tests/testdata/mykustomize"], 2),
+        ("TestKustomizeWithDeprecatedSyntax", ["tests/testdata/mykustomize-deprecated"], 2),
+        ("TestKustomizeWithIgnorePaths", ["--ignore-paths", "tests/testdata/mykustomize/**", "tests/testdata/mykustomize"], 0),
+    ]:
+        proc = subprocess.run([binary, "lint", "--format", "json", *args], cwd=root, capture_output=True, text=True)
+        objects = json.loads(proc.stdout or "{}").get("summary", {}).get("objects")
+        flag_test(name, objects == want, f"{objects} objects, expected {want}")
+# The Helm Go tests (object paths in charts, subcharts, malformed dependencies) need a helm binary.
+helm_rows = 0 if shutil.which("helm") else 14
+skipped += helm_rows
+
 print(f"kube-linter-conformance: {passed} passed, {failed} failed, {skipped} skipped")
 for r in config_results:
     print("  config test", r)

@@ -142,6 +142,11 @@ pub struct LintArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
 
+    /// Accepted for KubeLinter compatibility (deprecated there): unparsable input is always an
+    /// error in kubeguard (exit 2) unless --allow-invalid is given.
+    #[arg(long, hide = true)]
+    pub fail_on_invalid_resource: bool,
+
     /// Report parse errors but do not let them change the exit code.
     #[arg(long)]
     pub allow_invalid: bool,

@@ -249,14 +249,14 @@ fn is_ignored(ignore: &GlobSet, path: &Path) -> bool {
     if ignore.is_empty() {
         return false;
     }
-    if ignore.is_match(path) {
-        return true;
-    }
-    let trimmed = path.strip_prefix("./").unwrap_or(path);
-    if ignore.is_match(trimmed) {
-        return true;
-    }
-    std::path::absolute(path).is_ok_and(|abs| ignore.is_match(abs))
+    let matches = |p: &Path| {
+        let trimmed = p.strip_prefix("./").unwrap_or(p);
+        ignore.is_match(p)
+            || ignore.is_match(trimmed)
+            || std::path::absolute(p).is_ok_and(|abs| ignore.is_match(abs))
+    };
+    // A directory is ignored when a glob covers everything in it (`dir/**`).
+    matches(path) || (path.is_dir() && matches(&path.join("\u{0}")))
 }
 
 fn has_yaml_extension(path: &Path) -> bool {
