@@ -310,23 +310,9 @@ fn children(e: &IdedExpr) -> Vec<&IdedExpr> {
             &c.result,
         ],
         Expr::List(l) => l.elements.iter().collect(),
-        Expr::Map(m) => m
-            .entries
-            .iter()
-            .flat_map(|e| match &e.expr {
-                cel::common::ast::EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
-                cel::common::ast::EntryExpr::StructField(f) => vec![&f.value],
-            })
-            .collect(),
+        Expr::Map(m) => entry_children(&m.entries),
         Expr::Select(s) => vec![&*s.operand],
-        Expr::Struct(s) => s
-            .entries
-            .iter()
-            .flat_map(|e| match &e.expr {
-                cel::common::ast::EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
-                cel::common::ast::EntryExpr::StructField(f) => vec![&f.value],
-            })
-            .collect(),
+        Expr::Struct(s) => entry_children(&s.entries),
         _ => Vec::new(),
     }
 }
@@ -410,6 +396,17 @@ fn take(next: &mut u64) -> u64 {
     let id = *next;
     *next += 1;
     id
+}
+
+/// The sub-expressions of map or struct literal entries.
+fn entry_children(entries: &[cel::common::ast::IdedEntryExpr]) -> Vec<&cel::common::ast::IdedExpr> {
+    entries
+        .iter()
+        .flat_map(|e| match &e.expr {
+            cel::common::ast::EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+            cel::common::ast::EntryExpr::StructField(f) => vec![&f.value],
+        })
+        .collect()
 }
 
 #[cfg(test)]
