@@ -226,6 +226,50 @@ impl Check {
         match &node.value {
             Value::Map(m) => {
                 let explicit = &m.entries[..explicit_count(node, &m.entries)];
+                // Fast path: without merge keys, keys in order need no further work.
+                let in_order =
+                    !src.has_merges && explicit.windows(2).all(|w| w[0].0.text <= w[1].0.text);
+                if !in_order {
+                    self.report_order(src, node, explicit, path, out);
+                }
+                if self.recursive {
+                    for (k, v) in explicit {
+                        // A value written as an alias points at the anchored node, before the key.
+                        if v.span.start < k.span.end {
+                            continue;
+                        }
+                        let child = if path.is_empty() {
+                            k.text.to_string()
+                        } else {
+                            format!("{path}.{}", k.text)
+                        };
+                        self.check_node(src, v, &child, out);
+                    }
+                }
+            }
+            Value::Seq(items) if self.recursive => {
+                for (i, item) in items.iter().enumerate() {
+                    if item.span.start < node.span.start {
+                        continue;
+                    }
+                    self.check_node(src, item, &format!("{path}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reports the first out-of-order key of a mapping, merge keys included.
+    fn report_order(
+        &self,
+        src: &Source<'_>,
+        node: &Node,
+        explicit: &[(Key, Node)],
+        path: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        {
+            {
                 let mut keys: Vec<(u32, &str, Span)> = explicit
                     .iter()
                     .map(|(k, _)| (k.span.start, &*k.text, k.span))
@@ -254,30 +298,7 @@ impl Check {
                         },
                     ));
                 }
-                if self.recursive {
-                    for (k, v) in explicit {
-                        // A value written as an alias points at the anchored node, before the key.
-                        if v.span.start < k.span.end {
-                            continue;
-                        }
-                        let child = if path.is_empty() {
-                            k.text.to_string()
-                        } else {
-                            format!("{path}.{}", k.text)
-                        };
-                        self.check_node(src, v, &child, out);
-                    }
-                }
             }
-            Value::Seq(items) if self.recursive => {
-                for (i, item) in items.iter().enumerate() {
-                    if item.span.start < node.span.start {
-                        continue;
-                    }
-                    self.check_node(src, item, &format!("{path}[{i}]"), out);
-                }
-            }
-            _ => {}
         }
     }
 }
