@@ -13,6 +13,7 @@ pub mod cel_k8s;
 pub mod docs;
 pub mod host_namespace;
 pub mod quantity;
+pub mod required_metadata;
 pub mod requirements;
 pub mod schema;
 pub mod templates;

@@ -13,16 +13,18 @@
 //! `no annotation matching "<key>=<value or <any>>" found`, pointing at `metadata.annotations`
 //! (or its nearest existing parent).
 
-use kubeguard_engine::{CheckFn, Diagnostic, Matcher, ParamKind, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object};
+use kubeguard_engine::{ParamKind, ParamSpec};
 
-use crate::util::{locate_in, text};
-
-/// The template.
-pub struct RequiredAnnotation;
+use crate::required_metadata::{MetadataMap, RequiredMetadata};
 
 /// Registered instance.
-pub static TEMPLATE: RequiredAnnotation = RequiredAnnotation;
+pub static TEMPLATE: RequiredMetadata = RequiredMetadata {
+    key: "required-annotation",
+    name: "Required Annotation",
+    description: "Flag objects not carrying at least one annotation matching the provided patterns",
+    params: PARAMS,
+    map: MetadataMap::Annotations,
+};
 
 static PARAMS: &[ParamSpec] = &[
     ParamSpec::new(
@@ -39,55 +41,3 @@ static PARAMS: &[ParamSpec] = &[
     )
     .regex(),
 ];
-
-impl Template for RequiredAnnotation {
-    fn key(&self) -> &'static str {
-        "required-annotation"
-    }
-    fn name(&self) -> &'static str {
-        "Required Annotation"
-    }
-    fn description(&self) -> &'static str {
-        "Flag objects not carrying at least one annotation matching the provided patterns"
-    }
-    fn supported_kinds(&self) -> &'static [&'static str] {
-        &["Any"]
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        PARAMS
-    }
-    fn instantiate(&self, params: &Params) -> Result<Box<dyn CheckFn>, String> {
-        let key = params.str("key").unwrap_or_default().to_string();
-        let value = params.str("value").unwrap_or_default().to_string();
-        Ok(Box::new(RequiredAnnotationCheck {
-            key_matcher: Matcher::new(&key)?,
-            value_matcher: Matcher::new(&value)?,
-            message: format!(
-                "no annotation matching \"{key}={}\" found",
-                if value.is_empty() { "<any>" } else { &value }
-            ),
-        }))
-    }
-}
-
-struct RequiredAnnotationCheck {
-    key_matcher: Matcher,
-    value_matcher: Matcher,
-    message: String,
-}
-
-impl CheckFn for RequiredAnnotationCheck {
-    fn check(&self, _: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
-        let found = obj.annotations().is_some_and(|m| {
-            m.iter().any(|(k, v)| {
-                self.key_matcher.matches(k) && self.value_matcher.matches(&text(Some(v)))
-            })
-        });
-        if !found {
-            out.push(Diagnostic::new(
-                self.message.clone(),
-                locate_in(obj, "metadata.annotations"),
-            ));
-        }
-    }
-}
