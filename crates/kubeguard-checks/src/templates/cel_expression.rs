@@ -169,7 +169,7 @@ impl CelCheck {
         let all: Option<&dyn Val> = entry.as_ref().map(|e| e.val(ctx));
         // `object` is borrowed from `objects` when it is there, else converted.
         let own = all.and_then(|list| {
-            let i = ctx.objects.iter().position(|o| std::ptr::eq(o, obj))?;
+            let i = index_in(&ctx.objects, obj)?;
             list.as_indexer()?.get(&CelInt::from(i as i64)).ok()
         });
         let object = match own {
@@ -398,6 +398,15 @@ fn take(next: &mut u64) -> u64 {
     id
 }
 
+/// The position of `obj` in `objects` when it is one of its elements, in constant time (the
+/// address arithmetic is checked against the element found, so a foreign object gives `None`).
+fn index_in(objects: &[Object], obj: &Object) -> Option<usize> {
+    let size = std::mem::size_of::<Object>().max(1);
+    let offset = (obj as *const Object as usize).checked_sub(objects.as_ptr() as usize)?;
+    let i = offset / size;
+    (offset % size == 0 && objects.get(i).is_some_and(|o| std::ptr::eq(o, obj))).then_some(i)
+}
+
 /// The sub-expressions of map or struct literal entries.
 fn entry_children(entries: &[cel::common::ast::IdedEntryExpr]) -> Vec<&cel::common::ast::IdedExpr> {
     entries
@@ -411,6 +420,16 @@ fn entry_children(entries: &[cel::common::ast::IdedEntryExpr]) -> Vec<&cel::comm
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn objects_are_found_by_address() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n";
+        let objects = kubeguard_model::Object::parse_all("t.yaml", text).0;
+        assert_eq!(super::index_in(&objects, &objects[0]), Some(0));
+        assert_eq!(super::index_in(&objects, &objects[1]), Some(1));
+        let other = kubeguard_model::Object::parse_all("u.yaml", text).0;
+        assert_eq!(super::index_in(&objects, &other[1]), None);
+    }
+
     use super::*;
 
     fn objects(yaml: &str) -> Context {
