@@ -371,8 +371,10 @@ fn helm_charts_get_a_clear_error() {
         "replicas: {{ .Values.replicas }}\n",
     )
     .expect("write");
+    // An empty PATH: the answer must not depend on whether helm is installed.
     kubeguard()
         .current_dir(dir.path())
+        .env("PATH", dir.path())
         .args(["lint", "chart"])
         .assert()
         .code(2)
