@@ -18,6 +18,11 @@
 //!   [`highest_level`].
 //! - [`Control`]: the upstream checks by ID, with [`Control::level`], [`Control::since`],
 //!   [`Control::revisions`], [`Control::overrides`] and [`Control::applies`].
+//! - [`namespace`]: the `pod-security.kubernetes.io/{enforce,audit,warn}[-version]` labels of
+//!   Namespace objects ([`NamespaceLabels`]) and the [`Policy`] they give.
+//! - [`admission`]: the `PodSecurity` admission plugin configuration ([`parse_config`],
+//!   [`PodSecurityConfig`]) and the effective policy of a namespace or object
+//!   ([`PodSecurityConfig::decide`], [`Decision`]).
 //!
 //! # Controls
 //!
@@ -59,13 +64,20 @@
 //! integers only count when typed as such (a quoted `"true"` would be rejected by the API
 //! server before admission), and string fields take any scalar.
 
+pub mod admission;
 mod checks;
 mod control;
 mod evaluate;
+pub mod namespace;
 mod pod;
 mod version;
 
+pub use admission::{
+    AdmissionConfig, ConfigError, ConfigSource, Decision, Exemption, Exemptions, PodSecurityConfig,
+    parse_config,
+};
 pub use control::Control;
 pub use evaluate::{Evaluation, evaluate, evaluate_all, highest_level};
+pub use namespace::{LabelDiagnostic, LabelProblem, LevelVersion, Mode, NamespaceLabels, Policy};
 pub use pod::Violation;
 pub use version::{Level, NEWEST_MINOR, ParseError, Version};

@@ -9,9 +9,10 @@ use std::str::FromStr;
 pub const NEWEST_MINOR: u32 = 37;
 
 /// A Pod Security Standards level, from least to most strict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Level {
-    /// Unrestricted: nothing is checked.
+    /// Unrestricted: nothing is checked (the default, as upstream's).
+    #[default]
     Privileged,
     /// Prevents known privilege escalations.
     Baseline,
