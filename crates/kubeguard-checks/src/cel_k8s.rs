@@ -1,660 +1,783 @@
-//! The Kubernetes CEL library functions the `cel` crate lacks, for the `cel-expression`
-//! template: quantities, IP addresses and CIDRs, URLs and semantic versions, with the
-//! names and meaning of the Kubernetes libraries (`k8s.io/apiserver/pkg/cel/library`).
+//! The Kubernetes CEL libraries (`k8s.io/apiserver/pkg/cel/library`) for the `cel-expression`
+//! template, with their names, overloads and meaning: quantities, IP addresses, CIDRs, URLs,
+//! semantic versions, named formats and the regex helpers.
 //!
-//! What the `cel` crate already has is not repeated: regexes (`matches`), the strings
-//! extension, optionals, timestamps and durations.
+//! - [`env`]: the CEL environment: the standard library (with optionals), the strings
+//!   extension and every function below, declared once as overloads of the environment (so an
+//!   evaluation context needs nothing added).
 //!
-//! - [`env`]: the CEL environment (standard library plus the strings extension).
-//! - [`register`]: adds the Kubernetes functions to an evaluation context.
+//! Values of the new types are opaque: `kubernetes.Quantity`, `net.IP`, `net.CIDR`,
+//! `kubernetes.URL`, `kubernetes.Semver`, `kubernetes.NamedFormat`. An overload applies to the
+//! argument types the Kubernetes library declares; any other call is a "no such overload"
+//! evaluation error (cel-go reports those when the expression is checked; the interpreter here
+//! has no type checker).
 //!
-//! Values of the new types are opaque: `quantity`, `net.IP`, `net.CIDR`, `net.URL`,
-//! `kubernetes.Semver`. Member functions shared by several types (`compareTo`,
-//! `isGreaterThan`, `isLessThan`) dispatch on the receiver's type.
+//! | library | functions |
+//! |---|---|
+//! | quantity | `quantity(string)`, `isQuantity(string)`, `sign(q)` / `q.sign()`, `q.isInteger()`, `q.asInteger()`, `q.asApproximateFloat()`, `q.add(q or int)`, `q.sub(q or int)`, `q.compareTo(q)`, `q.isGreaterThan(q)`, `q.isLessThan(q)` |
+//! | IP | `ip(string)`, `isIP(string)`, `ip.isCanonical(string)`, `string(ip)`, `ip.family()`, `ip.isUnspecified()`, `ip.isLoopback()`, `ip.isLinkLocalMulticast()`, `ip.isLinkLocalUnicast()`, `ip.isGlobalUnicast()` |
+//! | CIDR | `cidr(string)`, `isCIDR(string)`, `string(cidr)`, `c.ip()`, `c.prefixLength()`, `c.masked()`, `c.containsIP(ip or string)`, `c.containsCIDR(cidr or string)` |
+//! | URL | `url(string)`, `isURL(string)`, `u.getScheme()`, `u.getHost()`, `u.getHostname()`, `u.getPort()`, `u.getEscapedPath()`, `u.getQuery()` |
+//! | semver | `semver(string[, normalize bool])`, `isSemver(string[, normalize bool])`, `v.major()`, `v.minor()`, `v.patch()`, `v.compareTo(v)`, `v.isGreaterThan(v)`, `v.isLessThan(v)` |
+//! | format | `format.named(string)` (an optional format), `format.dns1123Label()`, `format.dns1123Subdomain()`, `format.dns1035Label()`, `format.qualifiedName()`, `format.dns1123LabelPrefix()`, `format.dns1123SubdomainPrefix()`, `format.dns1035LabelPrefix()`, `format.labelValue()`, `format.uri()`, `format.uuid()`, `format.byte()`, `format.date()`, `format.datetime()`, and `f.validate(string)` (none when valid, else the list of messages) |
+//! | regex | `s.find(regex)`, `s.findAll(regex[, limit int])` |
+//!
+//! Not here: the quantity `mul`/`div`/`divInt` overloads, which are not in a released
+//! Kubernetes library; and quantities with more than 38 significant digits (an error here).
+//! Namespaced calls such as `format.dns1123Label()` and `ip.isCanonical(s)` resolve as cel-go
+//! resolves them: the qualified function wins over selecting a field of a variable named
+//! `format` or `ip`.
 
+mod format;
+mod net;
+mod quantity;
+mod semver;
+mod url;
+
+use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::fmt;
-use std::net::IpAddr;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use cel::objects::{Opaque, Value};
-use cel::{Env, ExecutionError, extractors::This};
+use cel::common::types::{BOOL_TYPE, CelBool, CelInt, CelString, INT_TYPE, STRING_TYPE, Type};
+use cel::common::value::CowVal;
+use cel::objects::{Key, Map, Opaque, OptionalValue, Value};
+use cel::{DeclarationError, Env, ExecutionError};
+use regex::Regex;
 
-use crate::quantity::Quantity;
+pub use format::NamedFormat;
+pub use net::{Cidr, Ip};
+pub use quantity::KQuantity;
+pub use semver::Semver;
+pub use url::Url;
 
-/// The CEL environment: the standard library and the strings extension.
+const QUANTITY: &str = "kubernetes.Quantity";
+const IP: &str = "net.IP";
+const CIDR: &str = "net.CIDR";
+const URL: &str = "kubernetes.URL";
+const SEMVER: &str = "kubernetes.Semver";
+const FORMAT: &str = "kubernetes.NamedFormat";
+
+/// The CEL environment: the standard library, the strings extension and the Kubernetes
+/// libraries.
 pub fn env() -> Env {
     let mut env = Env::stdlib();
-    // Cannot fail on a fresh standard environment (the extension declares new names only).
-    let _ = env.add_extension(cel::extensions::strings);
+    // Neither can fail on a fresh standard environment: they declare new overloads only.
+    let r = env.add_extension(cel::extensions::strings);
+    debug_assert!(r.is_ok(), "{r:?}");
+    let r = env.add_extension(kubernetes);
+    debug_assert!(r.is_ok(), "{r:?}");
     env
 }
 
-type R = Result<Value, ExecutionError>;
+type Out<'b, 'v> = Result<CowVal<'b, 'v>, ExecutionError>;
+type Args<'b, 'v> = Vec<CowVal<'b, 'v>>;
+
+fn t(name: &'static str) -> Type {
+    Type::new_opaque_type(name)
+}
+
+/// Declares the Kubernetes functions.
+fn kubernetes(env: &mut Env) -> Result<(), DeclarationError> {
+    let q = || t(QUANTITY);
+    let ip = || t(IP);
+    let cidr = || t(CIDR);
+    let url = || t(URL);
+    let sv = || t(SEMVER);
+    let s = || STRING_TYPE;
+
+    // quantity
+    env.add_overload("quantity", "string_to_quantity", vec![s()], quantity_of)?;
+    env.add_overload("isQuantity", "is_quantity_string", vec![s()], is_quantity)?;
+    env.add_overload("sign", "quantity_sign", vec![q()], quantity_sign)?;
+    env.add_member_overload("sign", "quantity_sign_member", q(), vec![], quantity_sign)?;
+    env.add_member_overload(
+        "isInteger",
+        "quantity_is_integer",
+        q(),
+        vec![],
+        quantity_is_integer,
+    )?;
+    env.add_member_overload(
+        "asInteger",
+        "quantity_get_int",
+        q(),
+        vec![],
+        quantity_as_integer,
+    )?;
+    env.add_member_overload(
+        "asApproximateFloat",
+        "quantity_get_float",
+        q(),
+        vec![],
+        quantity_as_float,
+    )?;
+    env.add_member_overload("add", "quantity_add", q(), vec![q()], quantity_add)?;
+    env.add_member_overload("add", "quantity_add_int", q(), vec![INT_TYPE], quantity_add)?;
+    env.add_member_overload("sub", "quantity_sub", q(), vec![q()], quantity_sub)?;
+    env.add_member_overload("sub", "quantity_sub_int", q(), vec![INT_TYPE], quantity_sub)?;
+    env.add_member_overload(
+        "compareTo",
+        "quantity_compare_to",
+        q(),
+        vec![q()],
+        compare_to,
+    )?;
+    env.add_member_overload(
+        "isGreaterThan",
+        "quantity_is_greater_than",
+        q(),
+        vec![q()],
+        is_greater_than,
+    )?;
+    env.add_member_overload(
+        "isLessThan",
+        "quantity_is_less_than",
+        q(),
+        vec![q()],
+        is_less_than,
+    )?;
+
+    // semantic versions
+    env.add_overload("semver", "string_to_semver", vec![s()], semver_of)?;
+    env.add_overload(
+        "semver",
+        "string_bool_to_semver",
+        vec![s(), BOOL_TYPE],
+        semver_of,
+    )?;
+    env.add_overload("isSemver", "is_semver_string", vec![s()], is_semver)?;
+    env.add_overload(
+        "isSemver",
+        "is_semver_string_bool",
+        vec![s(), BOOL_TYPE],
+        is_semver,
+    )?;
+    env.add_member_overload("major", "semver_major", sv(), vec![], semver_major)?;
+    env.add_member_overload("minor", "semver_minor", sv(), vec![], semver_minor)?;
+    env.add_member_overload("patch", "semver_patch", sv(), vec![], semver_patch)?;
+    env.add_member_overload(
+        "compareTo",
+        "semver_compare_to",
+        sv(),
+        vec![sv()],
+        compare_to,
+    )?;
+    env.add_member_overload(
+        "isGreaterThan",
+        "semver_is_greater_than",
+        sv(),
+        vec![sv()],
+        is_greater_than,
+    )?;
+    env.add_member_overload(
+        "isLessThan",
+        "semver_is_less_than",
+        sv(),
+        vec![sv()],
+        is_less_than,
+    )?;
+
+    // IP addresses
+    env.add_overload("ip", "string_to_ip", vec![s()], ip_of)?;
+    env.add_overload("isIP", "is_ip", vec![s()], is_ip)?;
+    env.add_overload(
+        "ip.isCanonical",
+        "ip_is_canonical",
+        vec![s()],
+        ip_is_canonical,
+    )?;
+    env.add_overload("string", "ip_to_string", vec![ip()], display::<Ip>)?;
+    env.add_member_overload("family", "ip_family", ip(), vec![], ip_family)?;
+    env.add_member_overload(
+        "isUnspecified",
+        "ip_is_unspecified",
+        ip(),
+        vec![],
+        ip_is_unspecified,
+    )?;
+    env.add_member_overload("isLoopback", "ip_is_loopback", ip(), vec![], ip_is_loopback)?;
+    env.add_member_overload(
+        "isLinkLocalMulticast",
+        "ip_is_link_local_multicast",
+        ip(),
+        vec![],
+        ip_is_link_local_multicast,
+    )?;
+    env.add_member_overload(
+        "isLinkLocalUnicast",
+        "ip_is_link_local_unicast",
+        ip(),
+        vec![],
+        ip_is_link_local_unicast,
+    )?;
+    env.add_member_overload(
+        "isGlobalUnicast",
+        "ip_is_global_unicast",
+        ip(),
+        vec![],
+        ip_is_global_unicast,
+    )?;
+
+    // CIDRs
+    env.add_overload("cidr", "string_to_cidr", vec![s()], cidr_of)?;
+    env.add_overload("isCIDR", "is_cidr", vec![s()], is_cidr)?;
+    env.add_overload("string", "cidr_to_string", vec![cidr()], display::<Cidr>)?;
+    env.add_member_overload("ip", "cidr_ip", cidr(), vec![], cidr_ip)?;
+    env.add_member_overload(
+        "prefixLength",
+        "cidr_prefix_length",
+        cidr(),
+        vec![],
+        cidr_prefix_length,
+    )?;
+    env.add_member_overload("masked", "cidr_masked", cidr(), vec![], cidr_masked)?;
+    env.add_member_overload(
+        "containsIP",
+        "cidr_contains_ip_string",
+        cidr(),
+        vec![s()],
+        cidr_contains_ip,
+    )?;
+    env.add_member_overload(
+        "containsIP",
+        "cidr_contains_ip_ip",
+        cidr(),
+        vec![ip()],
+        cidr_contains_ip,
+    )?;
+    env.add_member_overload(
+        "containsCIDR",
+        "cidr_contains_cidr_string",
+        cidr(),
+        vec![s()],
+        cidr_contains_cidr,
+    )?;
+    env.add_member_overload(
+        "containsCIDR",
+        "cidr_contains_cidr",
+        cidr(),
+        vec![cidr()],
+        cidr_contains_cidr,
+    )?;
+
+    // URLs
+    env.add_overload("url", "string_to_url", vec![s()], url_of)?;
+    env.add_overload("isURL", "is_url_string", vec![s()], is_url)?;
+    env.add_member_overload("getScheme", "url_get_scheme", url(), vec![], url_scheme)?;
+    env.add_member_overload("getHost", "url_get_host", url(), vec![], url_host)?;
+    env.add_member_overload(
+        "getHostname",
+        "url_get_hostname",
+        url(),
+        vec![],
+        url_hostname,
+    )?;
+    env.add_member_overload("getPort", "url_get_port", url(), vec![], url_port)?;
+    env.add_member_overload(
+        "getEscapedPath",
+        "url_get_escaped_path",
+        url(),
+        vec![],
+        url_escaped_path,
+    )?;
+    env.add_member_overload("getQuery", "url_get_query", url(), vec![], url_query)?;
+
+    // named formats
+    env.add_overload("format.named", "format-named", vec![s()], format_named)?;
+    for (name, op) in FORMAT_CONSTANTS {
+        let full = format!("format.{name}");
+        env.add_overload(&full, &full, vec![], op)?;
+    }
+    env.add_member_overload(
+        "validate",
+        "format-validate",
+        t(FORMAT),
+        vec![s()],
+        format_validate,
+    )?;
+
+    // regexes
+    env.add_member_overload("find", "string_find_string", s(), vec![s()], regex_find)?;
+    env.add_member_overload(
+        "findAll",
+        "string_find_all_string",
+        s(),
+        vec![s()],
+        regex_find_all,
+    )?;
+    env.add_member_overload(
+        "findAll",
+        "string_find_all_string_int",
+        s(),
+        vec![s(), INT_TYPE],
+        regex_find_all,
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// argument and result helpers
 
 fn err(function: &str, message: impl ToString) -> ExecutionError {
     ExecutionError::function_error(function, message)
 }
 
-fn opaque<T: Opaque>(v: T) -> Value {
-    Value::Opaque(Arc::new(v))
+fn arg<'a, 'b, 'v>(
+    args: &'a [CowVal<'b, 'v>],
+    i: usize,
+) -> Result<&'a CowVal<'b, 'v>, ExecutionError> {
+    args.get(i)
+        .ok_or_else(|| ExecutionError::invalid_argument_count(i + 1, args.len()))
 }
 
-fn receiver<'a, T: 'static>(function: &str, v: &'a Value) -> Result<&'a T, ExecutionError> {
-    match v {
-        Value::Opaque(o) => o
-            .downcast_ref::<T>()
-            .ok_or_else(|| err(function, format!("unsupported receiver {v:?}"))),
-        _ => Err(err(function, format!("unsupported receiver {v:?}"))),
+fn string<'a>(args: &'a [CowVal<'_, '_>], i: usize) -> Result<&'a str, ExecutionError> {
+    let v = arg(args, i)?;
+    v.as_ref()
+        .downcast_ref::<CelString>()
+        .map(|s| s.inner())
+        .ok_or_else(|| err("string", format!("expected a string, got {:?}", v.as_ref())))
+}
+
+fn int(args: &[CowVal<'_, '_>], i: usize) -> Result<i64, ExecutionError> {
+    let v = arg(args, i)?;
+    v.as_ref()
+        .downcast_ref::<CelInt>()
+        .map(|n| *n.inner())
+        .ok_or_else(|| err("int", format!("expected an int, got {:?}", v.as_ref())))
+}
+
+fn boolean(args: &[CowVal<'_, '_>], i: usize) -> Result<bool, ExecutionError> {
+    let v = arg(args, i)?;
+    v.as_ref()
+        .downcast_ref::<CelBool>()
+        .map(|b| *b.inner())
+        .ok_or_else(|| err("bool", format!("expected a bool, got {:?}", v.as_ref())))
+}
+
+/// The opaque value of argument `i`, kept alive for [`downcast`].
+fn opaque(args: &[CowVal<'_, '_>], i: usize) -> Result<Arc<dyn Opaque>, ExecutionError> {
+    match Value::try_from(arg(args, i)?.as_ref())? {
+        Value::Opaque(o) => Ok(o),
+        other => Err(err("opaque", format!("unsupported argument {other:?}"))),
     }
 }
 
-/// Adds the Kubernetes library functions to `ctx`.
-pub fn register(ctx: &mut cel::Context<'_, '_>) {
-    // The names are not declared by the standard library or the strings extension, so
-    // adding them cannot conflict.
-    let add = |r: Result<(), cel::DeclarationError>| debug_assert!(r.is_ok(), "{r:?}");
-    // quantities
-    add(ctx.add_function("isQuantity", |s: Arc<String>| {
-        Value::Bool(Quantity::parse(&s).is_ok())
-    }));
-    add(ctx.add_function("quantity", |s: Arc<String>| -> R {
-        Ok(opaque(
-            KQuantity::parse(&s).map_err(|e| err("quantity", e))?,
-        ))
-    }));
-    add(ctx.add_function("isInteger", |This(q): This<Value>| -> R {
-        let q = receiver::<KQuantity>("isInteger", &q)?;
-        Ok(Value::Bool(q.as_integer().is_some()))
-    }));
-    add(ctx.add_function("asInteger", |This(q): This<Value>| -> R {
-        let q = receiver::<KQuantity>("asInteger", &q)?;
-        q.as_integer()
-            .map(Value::Int)
-            .ok_or_else(|| err("asInteger", "cannot convert value to integer"))
-    }));
-    add(
-        ctx.add_function("asApproximateFloat", |This(q): This<Value>| -> R {
-            let q = receiver::<KQuantity>("asApproximateFloat", &q)?;
-            Ok(Value::Float(q.nanos as f64 / 1e9))
-        }),
-    );
-    add(ctx.add_function("sign", |This(q): This<Value>| -> R {
-        let q = receiver::<KQuantity>("sign", &q)?;
-        Ok(Value::Int(q.nanos.signum() as i64))
-    }));
-    add(
-        ctx.add_function("compareTo", |This(a): This<Value>, b: Value| -> R {
-            Ok(Value::Int(match compare("compareTo", &a, &b)? {
-                Ordering::Less => -1,
-                Ordering::Equal => 0,
-                Ordering::Greater => 1,
-            }))
-        }),
-    );
-    add(
-        ctx.add_function("isGreaterThan", |This(a): This<Value>, b: Value| -> R {
-            Ok(Value::Bool(
-                compare("isGreaterThan", &a, &b)? == Ordering::Greater,
-            ))
-        }),
-    );
-    add(
-        ctx.add_function("isLessThan", |This(a): This<Value>, b: Value| -> R {
-            Ok(Value::Bool(
-                compare("isLessThan", &a, &b)? == Ordering::Less,
-            ))
-        }),
-    );
-    // IP addresses and CIDRs
-    add(ctx.add_function("isIP", |s: Arc<String>| Value::Bool(parse_ip(&s).is_ok())));
-    add(ctx.add_function("ip", |This(v): This<Value>| -> R {
-        match &v {
-            Value::String(s) => Ok(opaque(Ip(parse_ip(s).map_err(|e| err("ip", e))?))),
-            _ => Ok(opaque(Ip(receiver::<Cidr>("ip", &v)?.addr))),
-        }
-    }));
-    add(ctx.add_function("family", |This(v): This<Value>| -> R {
-        let ip = receiver::<Ip>("family", &v)?;
-        Ok(Value::Int(if ip.0.is_ipv4() { 4 } else { 6 }))
-    }));
-    add(
-        ctx.add_function("isUnspecified", |This(v): This<Value>| -> R {
-            Ok(Value::Bool(
-                receiver::<Ip>("isUnspecified", &v)?.0.is_unspecified(),
-            ))
-        }),
-    );
-    add(ctx.add_function("isLoopback", |This(v): This<Value>| -> R {
-        Ok(Value::Bool(
-            receiver::<Ip>("isLoopback", &v)?.0.is_loopback(),
-        ))
-    }));
-    add(
-        ctx.add_function("isLinkLocalMulticast", |This(v): This<Value>| -> R {
-            Ok(Value::Bool(
-                receiver::<Ip>("isLinkLocalMulticast", &v)?.is_link_local_multicast(),
-            ))
-        }),
-    );
-    add(
-        ctx.add_function("isLinkLocalUnicast", |This(v): This<Value>| -> R {
-            Ok(Value::Bool(
-                receiver::<Ip>("isLinkLocalUnicast", &v)?.is_link_local_unicast(),
-            ))
-        }),
-    );
-    add(
-        ctx.add_function("isGlobalUnicast", |This(v): This<Value>| -> R {
-            Ok(Value::Bool(
-                receiver::<Ip>("isGlobalUnicast", &v)?.is_global_unicast(),
-            ))
-        }),
-    );
-    add(ctx.add_function("isCIDR", |s: Arc<String>| {
-        Value::Bool(Cidr::parse(&s).is_ok())
-    }));
-    add(ctx.add_function("cidr", |s: Arc<String>| -> R {
-        Ok(opaque(Cidr::parse(&s).map_err(|e| err("cidr", e))?))
-    }));
-    add(
-        ctx.add_function("prefixLength", |This(v): This<Value>| -> R {
-            Ok(Value::Int(i64::from(
-                receiver::<Cidr>("prefixLength", &v)?.prefix,
-            )))
-        }),
-    );
-    add(ctx.add_function("masked", |This(v): This<Value>| -> R {
-        Ok(opaque(receiver::<Cidr>("masked", &v)?.masked()))
-    }));
-    add(
-        ctx.add_function("containsIP", |This(v): This<Value>, ip: Value| -> R {
-            let c = receiver::<Cidr>("containsIP", &v)?;
-            let ip = match &ip {
-                Value::String(s) => parse_ip(s).map_err(|e| err("containsIP", e))?,
-                other => receiver::<Ip>("containsIP", other)?.0,
-            };
-            Ok(Value::Bool(c.contains_ip(ip)))
-        }),
-    );
-    add(
-        ctx.add_function("containsCIDR", |This(v): This<Value>, o: Value| -> R {
-            let c = receiver::<Cidr>("containsCIDR", &v)?;
-            let o = match &o {
-                Value::String(s) => Cidr::parse(s).map_err(|e| err("containsCIDR", e))?,
-                other => receiver::<Cidr>("containsCIDR", other)?.clone(),
-            };
-            Ok(Value::Bool(o.prefix >= c.prefix && c.contains_ip(o.addr)))
-        }),
-    );
-    // URLs
-    add(ctx.add_function("isURL", |s: Arc<String>| {
-        Value::Bool(Url::parse(&s).is_ok())
-    }));
-    add(ctx.add_function("url", |s: Arc<String>| -> R {
-        Ok(opaque(Url::parse(&s).map_err(|e| err("url", e))?))
-    }));
-    add(ctx.add_function("getScheme", |This(v): This<Value>| -> R {
-        Ok(receiver::<Url>("getScheme", &v)?.scheme.clone().into())
-    }));
-    add(ctx.add_function("getHost", |This(v): This<Value>| -> R {
-        Ok(receiver::<Url>("getHost", &v)?.host.clone().into())
-    }));
-    add(
-        ctx.add_function("getHostname", |This(v): This<Value>| -> R {
-            Ok(receiver::<Url>("getHostname", &v)?.hostname().into())
-        }),
-    );
-    add(ctx.add_function("getPort", |This(v): This<Value>| -> R {
-        Ok(receiver::<Url>("getPort", &v)?.port().into())
-    }));
-    add(
-        ctx.add_function("getEscapedPath", |This(v): This<Value>| -> R {
-            Ok(receiver::<Url>("getEscapedPath", &v)?.path.clone().into())
-        }),
-    );
-    // semantic versions
-    add(ctx.add_function("isSemver", |s: Arc<String>| {
-        Value::Bool(Semver::parse(&s).is_ok())
-    }));
-    add(ctx.add_function("semver", |s: Arc<String>| -> R {
-        Ok(opaque(Semver::parse(&s).map_err(|e| err("semver", e))?))
-    }));
-    add(ctx.add_function("major", |This(v): This<Value>| -> R {
-        Ok(Value::Int(receiver::<Semver>("major", &v)?.major as i64))
-    }));
-    add(ctx.add_function("minor", |This(v): This<Value>| -> R {
-        Ok(Value::Int(receiver::<Semver>("minor", &v)?.minor as i64))
-    }));
-    add(ctx.add_function("patch", |This(v): This<Value>| -> R {
-        Ok(Value::Int(receiver::<Semver>("patch", &v)?.patch as i64))
-    }));
+fn downcast<T: 'static>(o: &Arc<dyn Opaque>) -> Result<&T, ExecutionError> {
+    o.downcast_ref::<T>()
+        .ok_or_else(|| err(o.runtime_type_name(), "unsupported argument type"))
 }
 
-/// Compares two quantities or two semantic versions.
-fn compare(function: &str, a: &Value, b: &Value) -> Result<Ordering, ExecutionError> {
-    if let (Ok(x), Ok(y)) = (
-        receiver::<KQuantity>(function, a),
-        receiver::<KQuantity>(function, b),
-    ) {
-        return Ok(x.nanos.cmp(&y.nanos));
+fn done<'b, 'v>(v: Value) -> Out<'b, 'v> {
+    let b: Box<dyn cel::common::value::Val> = v.try_into()?;
+    Ok(CowVal::Owned(b))
+}
+
+fn bool_out<'b, 'v>(b: bool) -> Out<'b, 'v> {
+    Ok(CowVal::owned(CelBool::from(b)))
+}
+
+fn int_out<'b, 'v>(i: i64) -> Out<'b, 'v> {
+    Ok(CowVal::owned(CelInt::from(i)))
+}
+
+fn str_out<'b, 'v>(s: String) -> Out<'b, 'v> {
+    Ok(CowVal::owned(CelString::from(s)))
+}
+
+fn opaque_out<'b, 'v, T: Opaque>(v: T) -> Out<'b, 'v> {
+    done(Value::Opaque(Arc::new(v)))
+}
+
+fn optional_out<'b, 'v>(v: Option<Value>) -> Out<'b, 'v> {
+    done(Value::Opaque(Arc::new(match v {
+        Some(v) => OptionalValue::of(v),
+        None => OptionalValue::none(),
+    })))
+}
+
+/// `string(x)` for an opaque value printed by its `Display`.
+fn display<'b, 'v, T: std::fmt::Display + 'static>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let o = opaque(&args, 0)?;
+    str_out(downcast::<T>(&o)?.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// quantities and shared comparisons
+
+fn quantity_of<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let s = string(&args, 0)?;
+    opaque_out(KQuantity::parse(s).map_err(|e| err("quantity", e))?)
+}
+
+fn is_quantity<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    bool_out(KQuantity::parse(string(&args, 0)?).is_ok())
+}
+
+fn with_quantity<'b, 'v>(
+    args: &Args<'b, 'v>,
+    f: impl FnOnce(&KQuantity) -> Out<'b, 'v>,
+) -> Out<'b, 'v> {
+    let o = opaque(args, 0)?;
+    f(downcast::<KQuantity>(&o)?)
+}
+
+fn quantity_sign<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_quantity(&args, |q| int_out(q.sign()))
+}
+
+fn quantity_is_integer<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_quantity(&args, |q| bool_out(q.as_integer().is_some()))
+}
+
+fn quantity_as_integer<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_quantity(&args, |q| match q.as_integer() {
+        Some(i) => int_out(i),
+        None => Err(err("asInteger", "cannot convert value to integer")),
+    })
+}
+
+fn quantity_as_float<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_quantity(&args, |q| done(Value::Float(q.as_approximate_float())))
+}
+
+/// The second operand of `add`/`sub`: a quantity, or an int as `NewQuantity(i, DecimalExponent)`.
+fn quantity_operand(args: &[CowVal<'_, '_>]) -> Result<KQuantity, ExecutionError> {
+    if let Ok(i) = int(args, 1) {
+        return Ok(KQuantity::from_int(i));
     }
-    if let (Ok(x), Ok(y)) = (
-        receiver::<Semver>(function, a),
-        receiver::<Semver>(function, b),
-    ) {
+    let o = opaque(args, 1)?;
+    downcast::<KQuantity>(&o).cloned()
+}
+
+fn quantity_add<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let y = quantity_operand(&args)?;
+    with_quantity(&args, |q| opaque_out(q.add(&y).map_err(|e| err("add", e))?))
+}
+
+fn quantity_sub<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let y = quantity_operand(&args)?;
+    with_quantity(&args, |q| opaque_out(q.sub(&y).map_err(|e| err("sub", e))?))
+}
+
+/// Compares two quantities or two semantic versions (the overloads guarantee the types).
+fn compare(function: &str, args: &[CowVal<'_, '_>]) -> Result<Ordering, ExecutionError> {
+    let (a, b) = (opaque(args, 0)?, opaque(args, 1)?);
+    if let (Some(x), Some(y)) = (a.downcast_ref::<KQuantity>(), b.downcast_ref::<KQuantity>()) {
+        return Ok(x.compare(y));
+    }
+    if let (Some(x), Some(y)) = (a.downcast_ref::<Semver>(), b.downcast_ref::<Semver>()) {
         return Ok(x.cmp_precedence(y));
     }
-    Err(err(function, format!("cannot compare {a:?} with {b:?}")))
+    Err(err(function, "cannot compare values of different types"))
+}
+
+fn compare_to<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    int_out(match compare("compareTo", &args)? {
+        Ordering::Less => -1,
+        Ordering::Equal => 0,
+        Ordering::Greater => 1,
+    })
+}
+
+fn is_greater_than<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    bool_out(compare("isGreaterThan", &args)? == Ordering::Greater)
+}
+
+fn is_less_than<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    bool_out(compare("isLessThan", &args)? == Ordering::Less)
 }
 
 // ---------------------------------------------------------------------------------------------
-// quantity
+// semantic versions
 
-/// A quantity, kept as its exact value in nano-units (`Quantity::parse` caps values at 2^63-1
-/// units and rounds below 1n up, so every quantity fits an `i128` of nano-units).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KQuantity {
-    nanos: i128,
+fn parse_semver(args: &[CowVal<'_, '_>]) -> Result<Result<Semver, String>, ExecutionError> {
+    let s = string(args, 0)?;
+    let normalize = if args.len() > 1 {
+        boolean(args, 1)?
+    } else {
+        false
+    };
+    Ok(if normalize {
+        Semver::parse_normalized(s)
+    } else {
+        Semver::parse(s)
+    })
 }
 
-impl Opaque for KQuantity {
-    fn runtime_type_name(&self) -> &str {
-        "kubernetes.Quantity"
-    }
+fn semver_of<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    opaque_out(parse_semver(&args)?.map_err(|e| err("semver", e))?)
 }
 
-impl KQuantity {
-    /// Parses as `resource.ParseQuantity` does.
-    pub fn parse(s: &str) -> Result<KQuantity, String> {
-        let q = Quantity::parse(s).map_err(|e| e.to_string())?;
-        // The canonical form is `<integer><suffix>`.
-        let canon = q.to_string();
-        let split = canon
-            .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+'))
-            .unwrap_or(canon.len());
-        let (digits, suffix) = canon.split_at(split);
-        let m: i128 = digits
-            .parse()
-            .map_err(|_| format!("bad quantity {canon}"))?;
-        let nanos = match suffix {
-            "" => scale10(m, 9),
-            "n" => Some(m),
-            "u" => scale10(m, 3),
-            "m" => scale10(m, 6),
-            "k" => scale10(m, 12),
-            "M" => scale10(m, 15),
-            "G" => scale10(m, 18),
-            "T" => scale10(m, 21),
-            "P" => scale10(m, 24),
-            "E" => scale10(m, 27),
-            "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => {
-                let power = match suffix {
-                    "Ki" => 10,
-                    "Mi" => 20,
-                    "Gi" => 30,
-                    "Ti" => 40,
-                    "Pi" => 50,
-                    _ => 60,
-                };
-                m.checked_mul(1i128 << power)
-                    .and_then(|v| v.checked_mul(1_000_000_000))
-            }
-            exp if exp.starts_with(['e', 'E']) => {
-                let e: i64 = exp[1..]
-                    .parse()
-                    .map_err(|_| format!("bad quantity {canon}"))?;
-                let shift = e + 9;
-                if shift >= 0 {
-                    scale10(m, shift as u32)
-                } else {
-                    // below a nano-unit: not produced by the canonical form of a parsed value
-                    Some(m / 10i128.pow((-shift).min(38) as u32))
-                }
-            }
-            _ => None,
-        };
-        nanos
-            .map(|nanos| KQuantity { nanos })
-            .ok_or_else(|| format!("quantity out of range: {canon}"))
-    }
-
-    /// The value as an integer, if it is one and fits an `int`.
-    pub fn as_integer(&self) -> Option<i64> {
-        if self.nanos % 1_000_000_000 != 0 {
-            return None;
-        }
-        i64::try_from(self.nanos / 1_000_000_000).ok()
-    }
+fn is_semver<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    bool_out(parse_semver(&args)?.is_ok())
 }
 
-fn scale10(m: i128, e: u32) -> Option<i128> {
-    m.checked_mul(10i128.checked_pow(e)?)
+fn with_semver<'b, 'v>(args: &Args<'b, 'v>, f: impl FnOnce(&Semver) -> u64) -> Out<'b, 'v> {
+    let o = opaque(args, 0)?;
+    let n = f(downcast::<Semver>(&o)?);
+    int_out(i64::try_from(n).map_err(|_| err("semver", "version number out of range"))?)
+}
+
+fn semver_major<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_semver(&args, |v| v.major)
+}
+
+fn semver_minor<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_semver(&args, |v| v.minor)
+}
+
+fn semver_patch<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_semver(&args, |v| v.patch)
 }
 
 // ---------------------------------------------------------------------------------------------
-// IP and CIDR
+// IP addresses
 
-/// An IP address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ip(pub IpAddr);
-
-impl Opaque for Ip {
-    fn runtime_type_name(&self) -> &str {
-        "net.IP"
-    }
+fn ip_of<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    opaque_out(Ip(
+        net::parse_ip(string(&args, 0)?).map_err(|e| err("ip", e))?
+    ))
 }
 
-/// Parses an IP as the Kubernetes `ip()` does: IPv4 dotted quads without leading zeros, IPv6
-/// without zone; IPv4-mapped IPv6 addresses are rejected.
-fn parse_ip(s: &str) -> Result<IpAddr, String> {
-    let ip: IpAddr = s
-        .parse()
-        .map_err(|_| format!("IP Address {s:?} parse error during conversion from string"))?;
-    if let IpAddr::V6(v6) = ip
-        && v6.to_ipv4_mapped().is_some()
-    {
-        return Err(format!("IPv4-mapped IPv6 address {s:?} is not allowed"));
-    }
-    Ok(ip)
+fn is_ip<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    bool_out(net::parse_ip(string(&args, 0)?).is_ok())
 }
 
-impl Ip {
-    fn is_link_local_multicast(&self) -> bool {
-        match self.0 {
-            IpAddr::V4(v4) => {
-                let o = v4.octets();
-                o[0] == 224 && o[1] == 0 && o[2] == 0
-            }
-            IpAddr::V6(v6) => {
-                let o = v6.octets();
-                o[0] == 0xff && o[1] & 0x0f == 0x02
-            }
-        }
-    }
-
-    fn is_link_local_unicast(&self) -> bool {
-        match self.0 {
-            IpAddr::V4(v4) => v4.is_link_local(),
-            IpAddr::V6(v6) => v6.segments()[0] & 0xffc0 == 0xfe80,
-        }
-    }
-
-    /// Go's `IP.IsGlobalUnicast`: not unspecified, loopback, multicast, link-local or the
-    /// IPv4 broadcast address.
-    fn is_global_unicast(&self) -> bool {
-        let ip = self.0;
-        let broadcast = matches!(ip, IpAddr::V4(v4) if v4.is_broadcast());
-        !(ip.is_unspecified()
-            || ip.is_loopback()
-            || ip.is_multicast()
-            || self.is_link_local_unicast()
-            || broadcast)
-    }
+fn ip_is_canonical<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let s = string(&args, 0)?;
+    let ip = net::parse_ip(s).map_err(|e| err("ip.isCanonical", e))?;
+    bool_out(Ip(ip).to_string() == s)
 }
 
-/// A CIDR: address as written and prefix length.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cidr {
-    addr: IpAddr,
-    prefix: u8,
+fn with_ip<'b, 'v>(args: &Args<'b, 'v>, f: impl FnOnce(&Ip) -> bool) -> Out<'b, 'v> {
+    let o = opaque(args, 0)?;
+    bool_out(f(downcast::<Ip>(&o)?))
 }
 
-impl Opaque for Cidr {
-    fn runtime_type_name(&self) -> &str {
-        "net.CIDR"
-    }
+fn ip_family<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let o = opaque(&args, 0)?;
+    int_out(if downcast::<Ip>(&o)?.0.is_ipv4() {
+        4
+    } else {
+        6
+    })
 }
 
-impl Cidr {
-    /// Parses `<ip>/<prefix>`.
-    pub fn parse(s: &str) -> Result<Cidr, String> {
-        let bad = || format!("network address {s:?} parse error during conversion from string");
-        let (ip, prefix) = s.split_once('/').ok_or_else(bad)?;
-        let addr = parse_ip(ip).map_err(|_| bad())?;
-        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) || prefix.len() > 3 {
-            return Err(bad());
-        }
-        let prefix: u8 = prefix.parse().map_err(|_| bad())?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        if prefix > max {
-            return Err(bad());
-        }
-        Ok(Cidr { addr, prefix })
-    }
+fn ip_is_unspecified<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_ip(&args, |ip| ip.0.is_unspecified())
+}
 
-    fn bits(ip: IpAddr) -> (u128, u32) {
-        match ip {
-            IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
-            IpAddr::V6(v6) => (u128::from(v6), 128),
-        }
-    }
+fn ip_is_loopback<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_ip(&args, |ip| ip.0.is_loopback())
+}
 
-    fn mask(&self, width: u32) -> u128 {
-        if self.prefix == 0 {
-            0
-        } else {
-            let ones = u128::MAX << (128 - u32::from(self.prefix));
-            ones >> (128 - width)
-        }
-    }
+fn ip_is_link_local_multicast<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_ip(&args, Ip::is_link_local_multicast)
+}
 
-    fn contains_ip(&self, ip: IpAddr) -> bool {
-        if ip.is_ipv4() != self.addr.is_ipv4() {
-            return false;
-        }
-        let (a, width) = Cidr::bits(self.addr);
-        let (b, _) = Cidr::bits(ip);
-        let m = self.mask(width);
-        a & m == b & m
-    }
+fn ip_is_link_local_unicast<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_ip(&args, Ip::is_link_local_unicast)
+}
 
-    fn masked(&self) -> Cidr {
-        let (a, width) = Cidr::bits(self.addr);
-        let v = a & self.mask(width);
-        let addr = match self.addr {
-            IpAddr::V4(_) => IpAddr::V4((v as u32).into()),
-            IpAddr::V6(_) => IpAddr::V6(v.into()),
-        };
-        Cidr {
-            addr,
-            prefix: self.prefix,
-        }
-    }
+fn ip_is_global_unicast<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_ip(&args, Ip::is_global_unicast)
 }
 
 // ---------------------------------------------------------------------------------------------
-// URL
+// CIDRs
 
-/// A URL split as Go's `url.ParseRequestURI` does for absolute URLs and absolute paths.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Url {
-    scheme: String,
-    host: String,
-    path: String,
+fn cidr_of<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    opaque_out(Cidr::parse(string(&args, 0)?).map_err(|e| err("cidr", e))?)
 }
 
-impl Opaque for Url {
-    fn runtime_type_name(&self) -> &str {
-        "net.URL"
-    }
+fn is_cidr<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    bool_out(Cidr::parse(string(&args, 0)?).is_ok())
 }
 
-impl Url {
-    /// Parses an absolute URL (`scheme://host/path?query`) or an absolute path (`/path`).
-    pub fn parse(s: &str) -> Result<Url, String> {
-        let bad = || format!("URL {s:?} parse error during conversion from string");
-        if s.is_empty() || s.chars().any(|c| c.is_control() || c == ' ') {
-            return Err(bad());
-        }
-        let s = s.split_once('#').map_or(s, |(a, _)| a);
-        let s = s.split_once('?').map_or(s, |(a, _)| a);
-        if s.starts_with('/') {
-            return Ok(Url {
-                scheme: String::new(),
-                host: String::new(),
-                path: s.to_string(),
-            });
-        }
-        let (scheme, rest) = s.split_once(':').ok_or_else(bad)?;
-        let valid_scheme = scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-        if !valid_scheme {
-            return Err(bad());
-        }
-        let (host, path) = match rest.strip_prefix("//") {
-            Some(authority) => {
-                let (auth, path) = authority
-                    .find('/')
-                    .map_or((authority, ""), |i| authority.split_at(i));
-                let host = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
-                (host.to_string(), path.to_string())
-            }
-            None if rest.starts_with('/') => (String::new(), rest.to_string()),
-            // opaque URLs (`mailto:x`) have no host or path
-            None => (String::new(), String::new()),
-        };
-        Ok(Url {
-            scheme: scheme.to_string(),
-            host,
-            path,
+fn with_cidr<'b, 'v>(args: &Args<'b, 'v>, f: impl FnOnce(&Cidr) -> Out<'b, 'v>) -> Out<'b, 'v> {
+    let o = opaque(args, 0)?;
+    f(downcast::<Cidr>(&o)?)
+}
+
+fn cidr_ip<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_cidr(&args, |c| opaque_out(Ip(c.addr)))
+}
+
+fn cidr_prefix_length<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_cidr(&args, |c| int_out(i64::from(c.prefix)))
+}
+
+fn cidr_masked<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_cidr(&args, |c| opaque_out(c.masked()))
+}
+
+fn cidr_contains_ip<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let ip = match string(&args, 1) {
+        Ok(s) => net::parse_ip(s).map_err(|e| err("containsIP", e))?,
+        Err(_) => downcast::<Ip>(&opaque(&args, 1)?)?.0,
+    };
+    with_cidr(&args, |c| bool_out(c.contains_ip(ip)))
+}
+
+fn cidr_contains_cidr<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let other = match string(&args, 1) {
+        Ok(s) => Cidr::parse(s).map_err(|e| err("containsCIDR", e))?,
+        Err(_) => downcast::<Cidr>(&opaque(&args, 1)?)?.clone(),
+    };
+    with_cidr(&args, |c| bool_out(c.contains_cidr(&other)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs
+
+fn url_of<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    opaque_out(Url::parse(string(&args, 0)?).map_err(|e| err("url", e))?)
+}
+
+fn is_url<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    bool_out(url::parse_request_uri(string(&args, 0)?).is_ok())
+}
+
+fn with_url<'b, 'v>(args: &Args<'b, 'v>, f: impl FnOnce(&Url) -> String) -> Out<'b, 'v> {
+    let o = opaque(args, 0)?;
+    str_out(f(downcast::<Url>(&o)?))
+}
+
+fn url_scheme<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_url(&args, |u| u.scheme.clone())
+}
+
+fn url_host<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_url(&args, |u| u.host.clone())
+}
+
+fn url_hostname<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_url(&args, Url::hostname)
+}
+
+fn url_port<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_url(&args, Url::port)
+}
+
+fn url_escaped_path<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    with_url(&args, Url::escaped_path)
+}
+
+fn url_query<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let o = opaque(&args, 0)?;
+    let map: HashMap<Key, Value> = downcast::<Url>(&o)?
+        .query()
+        .into_iter()
+        .map(|(k, vs)| {
+            let list = vs.into_iter().map(|v| Value::String(Arc::new(v))).collect();
+            (Key::String(Arc::new(k)), Value::List(Arc::new(list)))
         })
-    }
-
-    fn hostname(&self) -> String {
-        let h = &self.host;
-        if let Some(rest) = h.strip_prefix('[') {
-            return rest.split(']').next().unwrap_or_default().to_string();
-        }
-        h.rsplit_once(':')
-            .map_or(h.as_str(), |(a, _)| a)
-            .to_string()
-    }
-
-    fn port(&self) -> String {
-        let h = &self.host;
-        let after = match h.rfind(']') {
-            Some(i) => &h[i + 1..],
-            None => h.as_str(),
-        };
-        after
-            .rsplit_once(':')
-            .map(|(_, p)| p.to_string())
-            .unwrap_or_default()
-    }
+        .collect();
+    done(Value::Map(Map { map: Arc::new(map) }))
 }
 
 // ---------------------------------------------------------------------------------------------
-// semver
+// named formats
 
-/// A semantic version (semver 2.0.0).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Semver {
-    major: u64,
-    minor: u64,
-    patch: u64,
-    pre: Vec<String>,
+fn format_named<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let f = NamedFormat::named(string(&args, 0)?);
+    optional_out(f.map(|f| Value::Opaque(Arc::new(f))))
 }
 
-impl Opaque for Semver {
-    fn runtime_type_name(&self) -> &str {
-        "kubernetes.Semver"
-    }
-}
+type Op = cel::common::functions::Function;
 
-impl fmt::Display for Semver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
-        if !self.pre.is_empty() {
-            write!(f, "-{}", self.pre.join("."))?;
-        }
-        Ok(())
-    }
-}
-
-impl Semver {
-    /// Parses `MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]` strictly (no `v` prefix, no leading
-    /// zeros).
-    pub fn parse(s: &str) -> Result<Semver, String> {
-        let bad = || format!("invalid semver {s:?}");
-        let ident_ok =
-            |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        let num = |p: &str| -> Result<u64, String> {
-            if p.is_empty()
-                || !p.bytes().all(|b| b.is_ascii_digit())
-                || (p.len() > 1 && p.starts_with('0'))
-            {
-                return Err(bad());
+macro_rules! format_constants {
+    ($($name:literal => $f:ident),* $(,)?) => {
+        $(
+            fn $f<'b, 'v>(_: Args<'b, 'v>) -> Out<'b, 'v> {
+                opaque_out(NamedFormat($name))
             }
-            p.parse().map_err(|_| bad())
-        };
-        let (rest, build) = match s.split_once('+') {
-            Some((r, b)) => (r, Some(b)),
-            None => (s, None),
-        };
-        if let Some(b) = build
-            && !b.split('.').all(ident_ok)
-        {
-            return Err(bad());
-        }
-        let (core, pre) = match rest.split_once('-') {
-            Some((c, p)) => (c, Some(p)),
-            None => (rest, None),
-        };
-        let parts: Vec<&str> = core.split('.').collect();
-        let [major, minor, patch] = parts[..] else {
-            return Err(bad());
-        };
-        let pre: Vec<String> = match pre {
-            None => Vec::new(),
-            Some(p) => {
-                let ids: Vec<&str> = p.split('.').collect();
-                for id in &ids {
-                    let numeric = id.bytes().all(|b| b.is_ascii_digit());
-                    if !ident_ok(id) || (numeric && id.len() > 1 && id.starts_with('0')) {
-                        return Err(bad());
-                    }
-                }
-                ids.into_iter().map(str::to_string).collect()
-            }
-        };
-        Ok(Semver {
-            major: num(major)?,
-            minor: num(minor)?,
-            patch: num(patch)?,
-            pre,
-        })
-    }
+        )*
+        const FORMAT_CONSTANTS: [(&str, Op); format::NAMES.len()] = [$(($name, $f)),*];
+    };
+}
 
-    /// Semver precedence (build metadata ignored).
-    fn cmp_precedence(&self, o: &Semver) -> Ordering {
-        (self.major, self.minor, self.patch)
-            .cmp(&(o.major, o.minor, o.patch))
-            .then_with(|| match (self.pre.is_empty(), o.pre.is_empty()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                (false, false) => {
-                    for (a, b) in self.pre.iter().zip(&o.pre) {
-                        let c = match (a.parse::<u64>(), b.parse::<u64>()) {
-                            (Ok(x), Ok(y)) => x.cmp(&y),
-                            (Ok(_), Err(_)) => Ordering::Less,
-                            (Err(_), Ok(_)) => Ordering::Greater,
-                            (Err(_), Err(_)) => a.cmp(b),
-                        };
-                        if c != Ordering::Equal {
-                            return c;
-                        }
-                    }
-                    self.pre.len().cmp(&o.pre.len())
-                }
-            })
-    }
+format_constants! {
+    "dns1123Label" => format_dns1123_label,
+    "dns1123Subdomain" => format_dns1123_subdomain,
+    "dns1035Label" => format_dns1035_label,
+    "qualifiedName" => format_qualified_name,
+    "dns1123LabelPrefix" => format_dns1123_label_prefix,
+    "dns1123SubdomainPrefix" => format_dns1123_subdomain_prefix,
+    "dns1035LabelPrefix" => format_dns1035_label_prefix,
+    "labelValue" => format_label_value,
+    "uri" => format_uri,
+    "uuid" => format_uuid,
+    "byte" => format_byte,
+    "date" => format_date,
+    "datetime" => format_datetime,
+}
+
+fn format_validate<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let s = string(&args, 1)?;
+    let o = opaque(&args, 0)?;
+    let errors = downcast::<NamedFormat>(&o)?
+        .validate(s)
+        .map_err(|e| err("validate", e))?;
+    optional_out((!errors.is_empty()).then(|| {
+        Value::List(Arc::new(
+            errors
+                .into_iter()
+                .map(|e| Value::String(Arc::new(e)))
+                .collect(),
+        ))
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// regexes
+
+/// How many compiled patterns each thread keeps.
+const REGEX_CACHE: usize = 16;
+
+thread_local! {
+    static REGEXES: RefCell<Vec<(String, Regex)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `pattern` compiled (Go's RE2 syntax, which the `regex` crate shares), from a small
+/// per-thread cache.
+fn regex(function: &str, pattern: &str) -> Result<Regex, ExecutionError> {
+    REGEXES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, re)) = cache.iter().find(|(p, _)| p == pattern) {
+            return Ok(re.clone());
+        }
+        let re = Regex::new(pattern).map_err(|e| err(function, format!("Illegal regex: {e}")))?;
+        if cache.len() == REGEX_CACHE {
+            cache.remove(0);
+        }
+        cache.push((pattern.to_string(), re.clone()));
+        Ok(re)
+    })
+}
+
+fn regex_find<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let re = regex("find", string(&args, 1)?)?;
+    let s = string(&args, 0)?;
+    str_out(re.find(s).map_or("", |m| m.as_str()).to_string())
+}
+
+fn regex_find_all<'b, 'v>(args: Args<'b, 'v>) -> Out<'b, 'v> {
+    let re = regex("findAll", string(&args, 1)?)?;
+    let s = string(&args, 0)?;
+    // a negative limit means all matches, as Go's FindAllString
+    let limit = if args.len() > 2 {
+        usize::try_from(int(&args, 2)?).unwrap_or(usize::MAX)
+    } else {
+        usize::MAX
+    };
+    let found = re
+        .find_iter(s)
+        .take(limit)
+        .map(|m| Value::String(Arc::new(m.as_str().to_string())))
+        .collect();
+    done(Value::List(Arc::new(found)))
 }
 
 #[cfg(test)]
@@ -664,87 +787,165 @@ mod tests {
     fn eval(expr: &str) -> Result<Value, ExecutionError> {
         let env = Arc::new(env());
         let program = env.compile(expr).expect("parses");
-        let mut ctx = cel::Context::with_env(env);
-        register(&mut ctx);
+        let ctx = cel::Context::with_env(env);
         program.execute(&ctx)
     }
 
+    #[track_caller]
     fn yes(expr: &str) {
         assert_eq!(eval(expr), Ok(Value::Bool(true)), "{expr}");
     }
 
+    #[track_caller]
+    fn fails(expr: &str, needle: &str) {
+        match eval(expr) {
+            Err(e) => assert!(e.to_string().contains(needle), "{expr}: {e}"),
+            Ok(v) => panic!("{expr}: expected an error, got {v:?}"),
+        }
+    }
+
     #[test]
     fn quantities() {
-        yes("isQuantity('500m') && isQuantity('1.5Gi') && !isQuantity('abc')");
+        yes(
+            "isQuantity('500m') && isQuantity('1.5Gi') && !isQuantity('abc') && !isQuantity('200K')",
+        );
         yes("quantity('1Gi').compareTo(quantity('1024Mi')) == 0");
+        yes(
+            "quantity('50M').compareTo(quantity('50Mi')) == -1 && quantity('50Mi').compareTo(quantity('50M')) == 1",
+        );
         yes("quantity('1Gi').isGreaterThan(quantity('1G'))");
         yes("quantity('500m').isLessThan(quantity('1'))");
-        yes("quantity('0.5').compareTo(quantity('500m')) == 0");
-        yes("quantity('1e3').asInteger() == 1000");
-        yes("quantity('2Ki').asInteger() == 2048");
+        yes("quantity('200M') == quantity('0.2G') && quantity('200M') != quantity('0.3G')");
+        yes("quantity('1e3').asInteger() == 1000 && quantity('2Ki').asInteger() == 2048");
         yes("!quantity('500m').isInteger() && quantity('2k').isInteger()");
+        yes("!quantity('1000m').isInteger()");
+        yes("!quantity('9999999999999999999999999999999999999G').isInteger()");
         yes("quantity('1500m').asApproximateFloat() == 1.5");
-        yes("quantity('-1').sign() == -1 && quantity('0').sign() == 0");
+        yes("quantity('-1').sign() == -1 && sign(quantity('0')) == 0");
         yes("quantity('1n').isGreaterThan(quantity('0'))");
-        assert!(eval("quantity('abc')").is_err());
-        assert!(eval("quantity('500m').asInteger()").is_err());
-        assert!(eval("quantity('1').compareTo(1)").is_err());
+        fails(
+            "quantity('abc')",
+            "quantities must match the regular expression",
+        );
+        fails("quantity('10Mm')", "unable to parse quantity's suffix");
+        fails(
+            "quantity('500m').asInteger()",
+            "cannot convert value to integer",
+        );
+        fails("quantity('1').compareTo(1)", "compareTo");
+        fails("isQuantity(1)", "isQuantity");
+    }
+
+    #[test]
+    fn quantity_arithmetic() {
+        yes("quantity('50k').add(quantity('20')) == quantity('50.02k')");
+        yes("quantity('50k').add(20) == quantity('50020')");
+        yes("!quantity('50k').add(20).isLessThan(quantity('50020'))");
+        yes("quantity('50k').sub(quantity('20')) == quantity('49.98k')");
+        yes("quantity('50k').sub(20000) == quantity('30k')");
+        yes("quantity('50k').add(20).sub(quantity('100k')).asInteger() == -49980");
+        yes("quantity('50k').add(20).sub(quantity('100k')).sub(-50000) == quantity('20')");
+        yes("quantity('1Gi').sub(quantity('512Mi')).asInteger() == 536870912");
+        fails("quantity('1').add('2')", "add");
+        fails("quantity('1e38').add(quantity('1n'))", "out of range");
     }
 
     #[test]
     fn ips() {
         yes("isIP('10.0.0.1') && isIP('::1') && !isIP('10.0.0.256') && !isIP('::ffff:1.2.3.4')");
-        yes("!isIP('010.0.0.1') && !isIP('fe80::1%eth0')");
+        yes("!isIP('010.0.0.1') && !isIP('fe80::1%eth0') && !isIP(':::1')");
         yes("ip('10.0.0.1').family() == 4 && ip('2001:db8::1').family() == 6");
         yes(
             "ip('127.0.0.1').isLoopback() && ip('::1').isLoopback() && !ip('10.0.0.1').isLoopback()",
         );
-        yes("ip('0.0.0.0').isUnspecified() && ip('::').isUnspecified()");
-        yes("ip('169.254.1.1').isLinkLocalUnicast() && ip('fe80::1').isLinkLocalUnicast()");
-        yes("ip('224.0.0.1').isLinkLocalMulticast() && ip('ff02::1').isLinkLocalMulticast()");
-        yes("ip('8.8.8.8').isGlobalUnicast() && !ip('255.255.255.255').isGlobalUnicast()");
+        yes(
+            "ip('0.0.0.0').isUnspecified() && ip('::').isUnspecified() && !ip('::1').isUnspecified()",
+        );
+        yes(
+            "ip('169.254.169.254').isLinkLocalUnicast() && ip('fe80::1').isLinkLocalUnicast() && !ip('fd80::1').isLinkLocalUnicast()",
+        );
+        yes(
+            "ip('224.0.0.1').isLinkLocalMulticast() && ip('ff02::1').isLinkLocalMulticast() && !ip('224.0.1.1').isLinkLocalMulticast()",
+        );
+        yes(
+            "ip('192.168.0.1').isGlobalUnicast() && !ip('255.255.255.255').isGlobalUnicast() && !ip('ff00::1').isGlobalUnicast()",
+        );
         yes("ip('10.0.0.1') == ip('10.0.0.1') && ip('10.0.0.1') != ip('10.0.0.2')");
-        assert!(eval("ip('nope')").is_err());
+        yes(
+            "string(ip('2001:DB8::0:0:ABCD')) == '2001:db8::abcd' && string(ip('10.0.0.1')) == '10.0.0.1'",
+        );
+        yes("ip.isCanonical('127.0.0.1') && ip.isCanonical('2001:db8::abcd')");
+        yes("!ip.isCanonical('2001:DB8::ABCD') && !ip.isCanonical('2001:db8::0:0:0:abcd')");
+        fails("ip('nope')", "parse error");
+        fails("ip.isCanonical('nope')", "parse error");
+        fails("ip('::ffff:1.2.3.4')", "IPv4-mapped");
+        fails("ip('1.2.3.4').prefixLength()", "prefixLength");
     }
 
     #[test]
     fn cidrs() {
         yes(
-            "isCIDR('10.0.0.0/8') && isCIDR('2001:db8::/32') && !isCIDR('10.0.0.0/33') && !isCIDR('10.0.0.0')",
+            "isCIDR('10.0.0.0/8') && isCIDR('2001:db8::/32') && !isCIDR('10.0.0.0/33') && !isCIDR('10.0.0.0') && !isCIDR('10.0.0.0/08')",
         );
         yes(
             "cidr('10.0.0.0/8').containsIP('10.1.2.3') && !cidr('10.0.0.0/8').containsIP('11.0.0.1')",
         );
-        yes("cidr('10.0.0.0/8').containsIP(ip('10.255.0.1'))");
-        yes("!cidr('10.0.0.0/8').containsIP('::1')");
-        yes("cidr('0.0.0.0/0').containsIP('1.2.3.4')");
         yes(
-            "cidr('10.0.0.0/8').containsCIDR('10.1.0.0/16') && !cidr('10.1.0.0/16').containsCIDR('10.0.0.0/8')",
+            "cidr('192.168.0.0/24').containsIP(ip('192.168.0.1')) && !cidr('192.168.0.0/24').containsIP(ip('192.168.1.1'))",
         );
-        yes("cidr('10.0.0.0/8').containsCIDR(cidr('10.0.0.0/8'))");
-        yes("cidr('2001:db8::/32').containsIP('2001:db8:1::1')");
-        yes("cidr('10.1.2.3/8').prefixLength() == 8 && cidr('10.1.2.3/8').ip() == ip('10.1.2.3')");
-        yes("cidr('10.1.2.3/8').masked() == cidr('10.0.0.0/8')");
-        assert!(eval("cidr('10.0.0.0')").is_err());
+        yes("!cidr('10.0.0.0/8').containsIP('::1') && cidr('0.0.0.0/0').containsIP('1.2.3.4')");
+        yes(
+            "cidr('192.168.0.0/16').containsCIDR('192.168.10.0/24') && !cidr('192.168.1.0/24').containsCIDR('192.168.2.0/24')",
+        );
+        yes("cidr('192.168.0.0/16').containsCIDR(cidr('192.168.10.0/24'))");
+        yes(
+            "cidr('192.168.0.1/24').ip() == ip('192.168.0.1') && cidr('::1/128').ip().family() == 6",
+        );
+        yes("cidr('192.168.0.0/16').prefixLength() == 16 && cidr('::1/128').prefixLength() == 128");
+        yes("cidr('192.168.0.1/24').masked() == cidr('192.168.0.0/24')");
+        yes(
+            "cidr('192.168.0.0/24') == cidr('192.168.0.0/24').masked() && cidr('192.168.0.1/24') != cidr('192.168.0.1/24').masked()",
+        );
+        yes(
+            "string(cidr('2001:DB8::/32')) == '2001:db8::/32' && string(cidr('10.1.2.3/8').masked()) == '10.0.0.0/8'",
+        );
+        fails("cidr('10.0.0.0')", "no '/'");
+        fails("cidr('10.0.0.0/8').containsIP('x')", "parse error");
+        fails("cidr('10.0.0.0/8').containsCIDR('x')", "no '/'");
     }
 
     #[test]
     fn urls() {
         yes(
-            "isURL('https://example.com:8443/a/b?x=1') && isURL('/just/a/path') && !isURL('not a url') && !isURL('example.com')",
+            "isURL('https://user:pass@example.com:80/path?query=val#fragment') && isURL('/absolute-path')",
         );
-        yes("url('https://user@example.com:8443/a/b?x=1').getScheme() == 'https'");
-        yes("url('https://user@example.com:8443/a/b?x=1').getHost() == 'example.com:8443'");
-        yes("url('https://example.com:8443/a').getHostname() == 'example.com'");
+        yes("!isURL('https://a:b:c/') && !isURL('../relative-path') && !isURL('example.com')");
+        yes("url('/path').getScheme() == '' && url('https://example.com/').getScheme() == 'https'");
         yes(
-            "url('https://example.com:8443/a').getPort() == '8443' && url('https://example.com/a').getPort() == ''",
+            "url('https://example.com:80/').getHost() == 'example.com:80' && url('https://[::1]:80/').getHost() == '[::1]:80'",
+        );
+        yes("url('https://[::1]/').getHost() == '[::1]' && url('/path').getHost() == ''");
+        yes(
+            "url('https://127.0.0.1:80/').getHostname() == '127.0.0.1' && url('https://[::1]:80/').getHostname() == '::1'",
         );
         yes(
-            "url('https://[::1]:80/x').getHostname() == '::1' && url('https://[::1]:80/x').getPort() == '80'",
+            "url('https://example.com:80/').getPort() == '80' && url('https://example.com/').getPort() == ''",
         );
-        yes("url('https://example.com/a/b?x=1#f').getEscapedPath() == '/a/b'");
-        yes("url('/p').getScheme() == '' && url('/p').getHost() == ''");
-        assert!(eval("url('nope')").is_err());
+        yes(
+            "url('https://example.com/path with spaces/').getEscapedPath() == '/path%20with%20spaces/'",
+        );
+        yes("url('https://example.com').getEscapedPath() == ''");
+        yes(
+            "url('https://example.com/path?k1=a&k2=b&k2=c').getQuery() == {'k1': ['a'], 'k2': ['b', 'c']}",
+        );
+        yes(
+            "url('https://example.com/path?key with spaces=value with spaces').getQuery() == {'key with spaces': ['value with spaces']}",
+        );
+        yes(
+            "url('https://example.com/path?').getQuery() == {} && url('https://example.com/path').getQuery() == {}",
+        );
+        fails("url('../relative-path')", "invalid URI for request");
+        fails("url('https://a:b:c/')", "invalid port");
     }
 
     #[test]
@@ -752,21 +953,86 @@ mod tests {
         yes(
             "isSemver('1.2.3') && isSemver('1.2.3-rc.1+build.5') && !isSemver('v1.2.3') && !isSemver('1.2') && !isSemver('01.2.3')",
         );
+        yes("isSemver('v1.0', true) && isSemver('01.01.01', true) && !isSemver('hello', true)");
+        yes("semver('v1.0.0', true) == semver('1.0.0') && semver('1.0', true) == semver('1.0.0')");
         yes(
             "semver('1.2.3').major() == 1 && semver('1.2.3').minor() == 2 && semver('1.2.3').patch() == 3",
         );
-        yes("semver('1.10.0').isGreaterThan(semver('1.9.9'))");
-        yes("semver('1.0.0-rc.1').isLessThan(semver('1.0.0'))");
-        yes("semver('1.0.0-alpha').isLessThan(semver('1.0.0-alpha.1'))");
-        yes("semver('1.0.0-alpha.2').isLessThan(semver('1.0.0-alpha.10'))");
-        yes("semver('1.0.0+a').compareTo(semver('1.0.0+b')) == 0");
-        assert!(eval("semver('x')").is_err());
-        assert!(eval("semver('1.0.0').compareTo(quantity('1'))").is_err());
+        yes(
+            "semver('1.10.0').isGreaterThan(semver('1.9.9')) && semver('1.0.0-rc.1').isLessThan(semver('1.0.0'))",
+        );
+        yes(
+            "semver('1.2.3').compareTo(semver('2.0.0')) == -1 && semver('1.0.0+a').compareTo(semver('1.0.0+b')) == 0",
+        );
+        fails("semver('x')", "invalid semver");
+        fails("semver('1.0.0').compareTo(quantity('1'))", "compareTo");
     }
 
     #[test]
-    fn strings_extension_is_available() {
+    fn formats() {
+        yes("!format.dns1123Label().validate('my-label-name').hasValue()");
+        yes("format.dns1123Label().validate('Not_A_Label').hasValue()");
+        yes("format.dns1123Label().validate('a.b').value() == ['must not contain dots']");
+        yes("format.named('dns1123Subdomain').hasValue() && !format.named('unknown').hasValue()");
+        yes(
+            "format.named('labelValue').value() == format.labelValue() && format.uri() != format.uuid()",
+        );
+        yes("format.byte().validate('aGVsbG8').value() == ['invalid base64']");
+        yes(
+            "format.date().validate('2020-01-32').value() == ['invalid date'] && !format.date().validate('2020-01-01').hasValue()",
+        );
+        yes("!format.datetime().validate('2020-01-01T00:00:00Z').hasValue()");
+        yes("format.uuid().validate('x').value()[0] == 'does not match the UUID format'");
+        yes(
+            "!format.uri().validate('http://example.com').hasValue() && format.uri().validate('x').hasValue()",
+        );
+        yes(
+            "!format.dns1123LabelPrefix().validate('my-prefix-').hasValue() && !format.dns1035LabelPrefix().validate('abc-').hasValue()",
+        );
+        yes(
+            "!format.dns1123SubdomainPrefix().validate('a.b-').hasValue() && !format.qualifiedName().validate('k8s.io/x').hasValue()",
+        );
+        yes(
+            "!format.dns1035Label().validate('abc').hasValue() && format.dns1035Label().validate('1abc').hasValue()",
+        );
+        yes("format.qualifiedName().validate('a b').value().join('\\n').startsWith('name part')");
+        yes("[format.named('dns1123Label')].all(f, f.hasValue())");
+        fails("format.dns1123LabelPrefix().validate('-')", "slice bounds");
+        fails("format.named(1)", "format.named");
+        fails("format.nope()", "format");
+    }
+
+    #[test]
+    fn every_format_constant_is_declared() {
+        for name in format::NAMES {
+            yes(&format!(
+                "format.named('{name}').value() == format.{name}()"
+            ));
+        }
+    }
+
+    #[test]
+    fn regexes() {
+        yes("'abc 123'.find('[0-9]+') == '123' && 'abc 123'.find('xyz') == ''");
+        yes("'abc 123'.find('[0-9]*') == ''");
+        yes("'123 abc 456'.findAll('[0-9]+') == ['123', '456']");
+        yes(
+            "'123 abc 456'.findAll('[0-9]+', 1) == ['123'] && '123 abc 456'.findAll('[0-9]+', 0) == []",
+        );
+        yes(
+            "'123 abc 456'.findAll('[0-9]+', -1) == ['123', '456'] && '123 abc 456'.findAll('xyz') == []",
+        );
+        yes("'123 abc 456'.findAll('[0-9]*') == ['123', '', '', '', '', '456']");
+        yes("'aaa'.findAll('a*') == ['aaa']");
+        fails("'x'.find('(')", "Illegal regex");
+        fails("'x'.findAll('[', 2)", "Illegal regex");
+    }
+
+    #[test]
+    fn strings_extension_and_optionals_are_available() {
         assert_eq!(eval("'AbC'.lowerAscii()"), Ok(Value::from("abc")));
         yes("'arn:aws:iam::121212121212:role/x'.matches('^arn:aws:iam::\\\\d{12}:role/')");
+        yes("optional.of(1).hasValue() && {'a': 1}[?'b'].orValue(2) == 2");
+        yes("'%s-%d'.format(['a', 1]) == 'a-1'");
     }
 }

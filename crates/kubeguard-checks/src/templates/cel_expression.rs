@@ -18,20 +18,29 @@
 //!
 //! ## Functions
 //! The CEL standard library (`size`, `matches` with RE2 regexes, `startsWith`, `exists`,
-//! `all`, `map`, `filter`, `has`, timestamps and durations, optionals), the `strings`
-//! extension (`lowerAscii`, `replace`, `split`, `join`, `format`, ...), plus these functions
-//! of the Kubernetes CEL libraries:
-//! - quantities: `isQuantity(s)`, `quantity(s)`, and on a quantity `isInteger()`,
-//!   `asInteger()`, `asApproximateFloat()`, `sign()`, `compareTo(q)`, `isGreaterThan(q)`,
-//!   `isLessThan(q)`;
-//! - IP addresses: `isIP(s)`, `ip(s)`, and on an IP `family()`, `isUnspecified()`,
-//!   `isLoopback()`, `isLinkLocalMulticast()`, `isLinkLocalUnicast()`, `isGlobalUnicast()`;
-//! - CIDRs: `isCIDR(s)`, `cidr(s)`, and on a CIDR `ip()`, `prefixLength()`, `masked()`,
-//!   `containsIP(ip or string)`, `containsCIDR(cidr or string)`;
+//! `all`, `map`, `filter`, `has`, timestamps and durations, optionals with `a.?b`, `a[?k]`,
+//! `optional.of`, `hasValue()`, `value()`, `orValue()`), the `strings` extension
+//! (`lowerAscii`, `replace`, `split`, `join`, `format`, ...), plus the Kubernetes CEL
+//! libraries (see [`crate::cel_k8s`] for their exact semantics):
+//! - quantities: `isQuantity(s)`, `quantity(s)`, `sign(q)`, and on a quantity `isInteger()`,
+//!   `asInteger()`, `asApproximateFloat()`, `sign()`, `add(q or int)`, `sub(q or int)`,
+//!   `compareTo(q)`, `isGreaterThan(q)`, `isLessThan(q)`;
+//! - IP addresses: `isIP(s)`, `ip(s)`, `ip.isCanonical(s)`, `string(ip)`, and on an IP
+//!   `family()`, `isUnspecified()`, `isLoopback()`, `isLinkLocalMulticast()`,
+//!   `isLinkLocalUnicast()`, `isGlobalUnicast()`;
+//! - CIDRs: `isCIDR(s)`, `cidr(s)`, `string(cidr)`, and on a CIDR `ip()`, `prefixLength()`,
+//!   `masked()`, `containsIP(ip or string)`, `containsCIDR(cidr or string)`;
 //! - URLs: `isURL(s)`, `url(s)`, and on a URL `getScheme()`, `getHost()`, `getHostname()`,
-//!   `getPort()`, `getEscapedPath()`;
-//! - semantic versions: `isSemver(s)`, `semver(s)`, and on a version `major()`, `minor()`,
-//!   `patch()`, `compareTo(v)`, `isGreaterThan(v)`, `isLessThan(v)`.
+//!   `getPort()`, `getEscapedPath()`, `getQuery()` (a map of each key to its values);
+//! - semantic versions: `isSemver(s[, normalize])`, `semver(s[, normalize])`, and on a version
+//!   `major()`, `minor()`, `patch()`, `compareTo(v)`, `isGreaterThan(v)`, `isLessThan(v)`;
+//! - named formats: `format.named(name)` (an optional), `format.dns1123Label()`,
+//!   `format.dns1123Subdomain()`, `format.dns1035Label()`, `format.qualifiedName()`,
+//!   `format.dns1123LabelPrefix()`, `format.dns1123SubdomainPrefix()`,
+//!   `format.dns1035LabelPrefix()`, `format.labelValue()`, `format.uri()`, `format.uuid()`,
+//!   `format.byte()`, `format.date()`, `format.datetime()`, and on a format `validate(s)`:
+//!   `optional.none()` when `s` is valid, else the list of Kubernetes' error messages;
+//! - regexes: on a string `find(re)` (the first match, or `""`) and `findAll(re[, limit])`.
 //!
 //! Example: `object.spec.replicas < 2 ? "too few replicas" : ""`.
 //!
@@ -181,7 +190,6 @@ impl CelCheck {
             objects: all,
         };
         let mut cel_ctx = cel::Context::with_env(Arc::clone(&self.env));
-        crate::cel_k8s::register(&mut cel_ctx);
         cel_ctx.set_variable_resolver(&vars);
         match Value::resolve(&self.expr, &cel_ctx) {
             Ok(Value::String(s)) => Ok(s.to_string()),
