@@ -692,6 +692,18 @@ pub fn has_pod_template(obj: &kubeguard_model::Object) -> bool {
     }
 }
 
+/// Whether some object of `namespace` with a pod template (see [`has_pod_template`]) has
+/// pod labels that `selector` matches: the "does this select anything" question of the
+/// dangling-* checks.
+pub fn selects_some_pod(
+    ctx: &kubeguard_model::Context,
+    namespace: Option<&str>,
+    selector: &kubeguard_model::Selector,
+) -> bool {
+    ctx.pod_owners_matching(namespace, selector)
+        .any(has_pod_template)
+}
+
 /// A string as Go's `encoding/json` writes it (HTML-safe escaping of `<`, `>`, `&`, and of
 /// U+2028/U+2029).
 pub fn go_json_string(s: &str) -> String {

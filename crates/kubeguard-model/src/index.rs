@@ -2,23 +2,37 @@
 //! selector look-ups between Services, PDBs, HPAs, NetworkPolicies and workloads.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use kubeguard_source::Node;
 
 use crate::object::Object;
-use crate::selector::Selector;
+use crate::selector::{Requirement, Selector};
 
 /// The objects of one lint context (a directory, a stdin stream or a file argument) and
 /// look-ups across them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Context {
     /// The objects, in load order.
     pub objects: Vec<Object>,
+    /// Unique for the process's lifetime (keys of [`crate::ObjectMemo`]).
+    id: u64,
     by_kind: HashMap<String, Vec<usize>>,
     service_accounts: HashSet<(Option<String>, String)>,
     workloads: Vec<usize>,
     pod_owners_by_namespace: HashMap<Option<String>, Vec<usize>>,
     by_kind_name: HashMap<(String, String), Vec<usize>>,
+    /// Pod owners by namespace, then by pod-template label key and value (built on first use).
+    pod_label_index: OnceLock<LabelIndex>,
+}
+
+type LabelIndex = HashMap<Option<String>, HashMap<String, HashMap<String, Vec<usize>>>>;
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::new(Vec::new())
+    }
 }
 
 impl Context {
@@ -48,14 +62,33 @@ impl Context {
                 workloads.push(i);
             }
         }
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Context {
             objects,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             by_kind,
             service_accounts,
             workloads,
             pod_owners_by_namespace,
             by_kind_name,
+            pod_label_index: OnceLock::new(),
         }
+    }
+
+    /// An identifier no other context of this process has.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The position of `obj` in [`Context::objects`] when it is one of its elements, in
+    /// constant time (the address arithmetic is checked against the element found, so an
+    /// equal object from elsewhere gives `None`).
+    pub fn index_of(&self, obj: &Object) -> Option<usize> {
+        let size = std::mem::size_of::<Object>().max(1);
+        let offset = (obj as *const Object as usize).checked_sub(self.objects.as_ptr() as usize)?;
+        let i = offset / size;
+        (offset % size == 0 && self.objects.get(i).is_some_and(|o| std::ptr::eq(o, obj)))
+            .then_some(i)
     }
 
     /// Objects of a kind (any group), in load order.
@@ -95,6 +128,56 @@ impl Context {
             .unwrap_or(&[])
             .iter()
             .map(|&i| &self.objects[i])
+    }
+
+    /// The pod owners of `namespace` (as [`Context::pod_owners_in`]) whose pod-template labels
+    /// `selector` matches, in load order. Selectors with a `key = value` requirement are
+    /// answered from a label index instead of a scan of the namespace.
+    pub fn pod_owners_matching<'a>(
+        &'a self,
+        namespace: Option<&str>,
+        selector: &'a Selector,
+    ) -> Box<dyn Iterator<Item = &'a Object> + 'a> {
+        let equals = selector.requirements.iter().find_map(|r| match r {
+            Requirement::Equals(k, v) => Some((k.as_str(), v.as_str())),
+            _ => None,
+        });
+        let Some((key, value)) = equals else {
+            return Box::new(
+                self.pod_owners_in(namespace)
+                    .filter(move |o| selector.matches(o.pod_labels())),
+            );
+        };
+        let candidates = self
+            .pod_label_index()
+            .get(&namespace.map(str::to_string))
+            .and_then(|keys| keys.get(key))
+            .and_then(|values| values.get(value))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        Box::new(
+            candidates
+                .iter()
+                .map(|&i| &self.objects[i])
+                .filter(move |o| selector.matches(o.pod_labels())),
+        )
+    }
+
+    fn pod_label_index(&self) -> &LabelIndex {
+        self.pod_label_index.get_or_init(|| {
+            let mut index: LabelIndex = HashMap::new();
+            for (namespace, owners) in &self.pod_owners_by_namespace {
+                let by_key = index.entry(namespace.clone()).or_default();
+                for &i in owners {
+                    for (k, v) in self.objects[i].pod_labels().into_iter().flat_map(|m| m.iter()) {
+                        if let Some(v) = v.scalar_text() {
+                            by_key.entry(k.to_string()).or_default().entry(v).or_default().push(i);
+                        }
+                    }
+                }
+            }
+            index
+        })
     }
 
     /// Whether a ServiceAccount `name` exists in `namespace` (compared as written: an absent
@@ -231,6 +314,42 @@ mod tests {
     }
 
     const OBJECTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      serviceAccountName: web\n      containers: [{name: c}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: shop}\nspec: {selector: {app: db}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: elsewhere}\nspec: {selector: {app: web}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: all, namespace: shop}\nspec: {podSelector: {}}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec: {selector: {matchLabels: {app: web}}, minAvailable: 1}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: shop}\nsubjects: [{kind: ServiceAccount, name: web}]\nroleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}\n";
+
+    #[test]
+    fn pod_owners_matching_agrees_with_a_scan() {
+        let text = "kind: Pod\napiVersion: v1\nmetadata: {name: a, namespace: x, labels: {app: web, tier: 1}}\n---\nkind: Deployment\napiVersion: apps/v1\nmetadata: {name: b, namespace: x}\nspec: {template: {metadata: {labels: {app: web, tier: 2}}}}\n---\nkind: Deployment\napiVersion: apps/v1\nmetadata: {name: c}\nspec: {template: {metadata: {labels: {app: web, tier: 1}}}}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: d, namespace: x}\n";
+        let ctx = context(text);
+        let selectors = [
+            "{matchLabels: {app: web}}",
+            "{matchLabels: {app: web, tier: '1'}}",
+            "{matchLabels: {tier: 1}}",
+            "{matchLabels: {app: db}}",
+            "{matchExpressions: [{key: tier, operator: In, values: ['2']}]}",
+            "{matchExpressions: [{key: app, operator: DoesNotExist}]}",
+            "{}",
+        ];
+        for namespace in [Some("x"), None, Some("y")] {
+            for text in selectors {
+                let node = kubeguard_source::parse_documents(text, &Default::default())
+                    .remove(0)
+                    .expect("selector")
+                    .root;
+                let selector = Selector::from_label_selector(&node).expect("valid");
+                let indexed: Vec<&str> = ctx
+                    .pod_owners_matching(namespace, &selector)
+                    .map(|o| o.name.as_str())
+                    .collect();
+                let scanned: Vec<&str> = ctx
+                    .pod_owners_in(namespace)
+                    .filter(|o| selector.matches(o.pod_labels()))
+                    .map(|o| o.name.as_str())
+                    .collect();
+                assert_eq!(indexed, scanned, "{namespace:?} {text}");
+            }
+        }
+        let all = Selector::default();
+        assert_eq!(ctx.pod_owners_matching(Some("x"), &all).count(), 3);
+    }
 
     #[test]
     fn cross_object_lookups() {

@@ -6,11 +6,13 @@
 
 mod index;
 mod locate;
+mod memo;
 mod object;
 mod pod;
 mod selector;
 
 pub use index::Context;
+pub use memo::ObjectMemo;
 pub use locate::{FieldRef, Seg, anchor_span, locate, parse_path};
 pub use object::{NotAnObject, Object, WorkloadKind};
 pub use pod::{

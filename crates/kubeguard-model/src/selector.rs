@@ -82,11 +82,11 @@ impl Selector {
 
     /// Whether `labels` satisfy every requirement.
     pub fn matches(&self, labels: Option<&Map>) -> bool {
-        let get = |k: &str| labels.and_then(|m| m.get(k)).and_then(Node::scalar_text);
+        let get = |k: &str| labels.and_then(|m| m.get(k)).and_then(Node::scalar_cow);
         self.requirements.iter().all(|r| match r {
             Requirement::Equals(k, v) => get(k).as_deref() == Some(v.as_str()),
-            Requirement::In(k, vs) => get(k).is_some_and(|x| vs.contains(&x)),
-            Requirement::NotIn(k, vs) => get(k).is_none_or(|x| !vs.contains(&x)),
+            Requirement::In(k, vs) => get(k).is_some_and(|x| vs.iter().any(|v| *v == *x)),
+            Requirement::NotIn(k, vs) => get(k).is_none_or(|x| !vs.iter().any(|v| *v == *x)),
             Requirement::Exists(k) => get(k).is_some(),
             Requirement::DoesNotExist(k) => get(k).is_none(),
         })

@@ -394,11 +394,17 @@ impl Node {
     /// Scalar as text the way a Go string field would receive it after Kubernetes' YAML→JSON
     /// conversion: strings as is, numbers and booleans formatted. `None` for null and collections.
     pub fn scalar_text(&self) -> Option<String> {
+        self.scalar_cow().map(std::borrow::Cow::into_owned)
+    }
+
+    /// Like [`Node::scalar_text`], borrowing strings instead of copying them.
+    pub fn scalar_cow(&self) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
         match &self.value {
-            Value::Str(s) => Some(s.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            Value::Int(i) => Some(i.to_string()),
-            Value::Float(f) => Some(format_float(*f)),
+            Value::Str(s) => Some(Cow::Borrowed(s.as_str())),
+            Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+            Value::Int(i) => Some(Cow::Owned(i.to_string())),
+            Value::Float(f) => Some(Cow::Owned(format_float(*f))),
             _ => None,
         }
     }

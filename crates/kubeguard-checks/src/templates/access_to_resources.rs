@@ -24,7 +24,9 @@
 //! - `role "<name>" in namespace "<ns>" not found`, `clusterrole "<name>" not found`
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object, string_map};
+use std::sync::Arc;
+
+use kubeguard_model::{Context, Object, ObjectMemo, string_map};
 use kubeguard_source::Node;
 use regex::Regex;
 
@@ -85,6 +87,7 @@ impl Template for AccessToResources {
             resources: compile("resources")?,
             verbs: compile("verbs")?,
             flag_not_found: params.bool("flagRolesNotFound").unwrap_or(false),
+            role_messages: ObjectMemo::default(),
         }))
     }
 }
@@ -93,6 +96,10 @@ struct Check {
     resources: Vec<Regex>,
     verbs: Vec<Regex>,
     flag_not_found: bool,
+    /// What a binding to a Role or ClusterRole reports, by role: every binding to the same
+    /// role reports the same messages, and aggregation makes computing them a scan of the
+    /// context.
+    role_messages: ObjectMemo<Arc<[String]>>,
 }
 
 /// The entries of `items` that are `*` or match one of `regexes`.
@@ -101,8 +108,9 @@ fn matching(items: Option<&Node>, regexes: &[Regex]) -> Vec<String> {
         .and_then(Node::as_seq)
         .unwrap_or(&[])
         .iter()
-        .map(|n| text(Some(n)))
+        .map(|n| n.scalar_cow().unwrap_or_default())
         .filter(|s| s == "*" || regexes.iter().any(|r| r.is_match(s)))
+        .map(|s| s.into_owned())
         .collect()
 }
 
@@ -132,6 +140,46 @@ impl Check {
     }
 }
 
+impl Check {
+    /// The messages of a binding to ClusterRole `role`: its own rules, then those of the
+    /// ClusterRoles its `aggregationRule` selects.
+    fn cluster_role_messages(&self, ctx: &Context, role: &Object) -> Arc<[String]> {
+        let mut messages = Vec::new();
+        if let Some(a) = self.accesses(role) {
+            messages.push(format!(
+                "binding to {} clusterrole that has {a}",
+                go_quote(&role.name)
+            ));
+        }
+        let selectors = role
+            .root
+            .path(&["aggregationRule", "clusterRoleSelectors"])
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]);
+        for s in selectors {
+            let labels = string_map(s.get("matchLabels").and_then(Node::as_map));
+            let Ok(selector) = LabelSelectorSpec::from_map(&labels).to_selector() else {
+                continue;
+            };
+            let cluster_roles = ctx
+                .of_kind("ClusterRole")
+                .filter(|r| r.api_version == RBAC_V1);
+            for aggregated in cluster_roles {
+                if !selector.matches(aggregated.labels()) {
+                    continue;
+                }
+                if let Some(a) = self.accesses(aggregated) {
+                    messages.push(format!(
+                        "binding via aggregationRule to {} clusterrole that has {a}",
+                        go_quote(&aggregated.name)
+                    ));
+                }
+            }
+        }
+        messages.into()
+    }
+}
+
 impl CheckFn for Check {
     fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
         if obj.api_version != RBAC_V1 {
@@ -148,11 +196,16 @@ impl CheckFn for Check {
                         continue;
                     }
                     found = true;
-                    if let Some(a) = self.accesses(role) {
-                        out.push(Diagnostic::new(
-                            format!("binding to {} role that has {a}", go_quote(&role.name)),
-                            field.clone(),
-                        ));
+                    let messages = self.role_messages.get_or_compute(ctx, role, || {
+                        self.accesses(role)
+                            .map(|a| {
+                                format!("binding to {} role that has {a}", go_quote(&role.name))
+                            })
+                            .into_iter()
+                            .collect()
+                    });
+                    for m in messages.iter() {
+                        out.push(Diagnostic::new(m.clone(), field.clone()));
                     }
                 }
                 if !found && self.flag_not_found {
@@ -175,43 +228,11 @@ impl CheckFn for Check {
                         continue;
                     }
                     found = true;
-                    if let Some(a) = self.accesses(role) {
-                        out.push(Diagnostic::new(
-                            format!(
-                                "binding to {} clusterrole that has {a}",
-                                go_quote(&role.name)
-                            ),
-                            field.clone(),
-                        ));
-                    }
-                    let selectors = role
-                        .root
-                        .path(&["aggregationRule", "clusterRoleSelectors"])
-                        .and_then(Node::as_seq)
-                        .unwrap_or(&[]);
-                    for s in selectors {
-                        let labels = string_map(s.get("matchLabels").and_then(Node::as_map));
-                        let Ok(selector) = LabelSelectorSpec::from_map(&labels).to_selector()
-                        else {
-                            continue;
-                        };
-                        let cluster_roles = ctx
-                            .of_kind("ClusterRole")
-                            .filter(|r| r.api_version == RBAC_V1);
-                        for aggregated in cluster_roles {
-                            if !selector.matches(aggregated.labels()) {
-                                continue;
-                            }
-                            if let Some(a) = self.accesses(aggregated) {
-                                out.push(Diagnostic::new(
-                                    format!(
-                                        "binding via aggregationRule to {} clusterrole that has {a}",
-                                        go_quote(&aggregated.name)
-                                    ),
-                                    field.clone(),
-                                ));
-                            }
-                        }
+                    let messages = self
+                        .role_messages
+                        .get_or_compute(ctx, role, || self.cluster_role_messages(ctx, role));
+                    for m in messages.iter() {
+                        out.push(Diagnostic::new(m.clone(), field.clone()));
                     }
                 }
                 if !found && self.flag_not_found {

@@ -22,7 +22,7 @@ use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
 use kubeguard_model::{Context, Object};
 
 use crate::util::k8s_labels::LabelSelectorSpec;
-use crate::util::{go_label_selector_value, has_pod_template, locate_in};
+use crate::util::{go_label_selector_value, locate_in, selects_some_pod};
 
 /// The template.
 pub struct DanglingNetworkPolicy;
@@ -74,10 +74,7 @@ impl CheckFn for Check {
                 return;
             }
         };
-        let found = ctx
-            .pod_owners_in(obj.namespace.as_deref())
-            .any(|o| has_pod_template(o) && selector.matches(o.pod_labels()));
-        if !found {
+        if !selects_some_pod(ctx, obj.namespace.as_deref(), &selector) {
             out.push(Diagnostic::new(
                 format!(
                     "no pods found matching networkpolicy's podSelector labels ({}) ",

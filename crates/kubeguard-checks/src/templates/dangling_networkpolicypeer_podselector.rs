@@ -25,7 +25,7 @@ use kubeguard_model::{Context, Object};
 use kubeguard_source::Node;
 
 use crate::util::k8s_labels::{LabelSelectorSpec, selector_string};
-use crate::util::{has_pod_template, locate_in};
+use crate::util::{locate_in, selects_some_pod};
 
 /// The template.
 pub struct DanglingNetworkPolicyPeer;
@@ -91,10 +91,7 @@ impl CheckFn for Check {
                             continue;
                         }
                     };
-                    let found = ctx
-                        .pod_owners_in(obj.namespace.as_deref())
-                        .any(|o| has_pod_template(o) && selector.matches(o.pod_labels()));
-                    if !found {
+                    if !selects_some_pod(ctx, obj.namespace.as_deref(), &selector) {
                         out.push(Diagnostic::new(
                             format!(
                                 "no pods found matching networkpolicy rule's podSelector labels ({})",

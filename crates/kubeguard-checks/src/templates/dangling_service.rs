@@ -21,10 +21,10 @@
 //! All point at `spec.selector` (or its nearest existing parent).
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object, WorkloadKind, locate, parse_path, string_map};
+use kubeguard_model::{Context, Object, locate, parse_path, string_map};
 use kubeguard_source::Node;
 
-use crate::util::go_map;
+use crate::util::{go_map, selects_some_pod};
 use crate::util::k8s_labels::LabelSelectorSpec;
 
 /// The template.
@@ -68,17 +68,6 @@ struct DanglingCheck {
 
 /// Whether KubeLinter finds a pod template in `obj` (a DeploymentConfig's template is a
 /// pointer: missing or null means none).
-fn has_pod_template(obj: &Object) -> bool {
-    match obj.workload_kind() {
-        None | Some(WorkloadKind::PodTemplate) => false,
-        Some(WorkloadKind::DeploymentConfig) => obj
-            .root
-            .path(&["spec", "template"])
-            .is_some_and(|t| !t.is_null()),
-        Some(_) => true,
-    }
-}
-
 impl CheckFn for DanglingCheck {
     fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
         if obj.api_version != "v1" || obj.kind != "Service" {
@@ -105,10 +94,7 @@ impl CheckFn for DanglingCheck {
                 return;
             }
         };
-        let found = ctx
-            .pod_owners_in(obj.namespace.as_deref())
-            .any(|o| has_pod_template(o) && matcher.matches(o.pod_labels()));
-        if !found {
+        if !selects_some_pod(ctx, obj.namespace.as_deref(), &matcher) {
             out.push(Diagnostic::new(
                 format!(
                     "no pods found matching service labels ({})",
