@@ -169,9 +169,18 @@ impl Context {
             for (namespace, owners) in &self.pod_owners_by_namespace {
                 let by_key = index.entry(namespace.clone()).or_default();
                 for &i in owners {
-                    for (k, v) in self.objects[i].pod_labels().into_iter().flat_map(|m| m.iter()) {
+                    for (k, v) in self.objects[i]
+                        .pod_labels()
+                        .into_iter()
+                        .flat_map(|m| m.iter())
+                    {
                         if let Some(v) = v.scalar_text() {
-                            by_key.entry(k.to_string()).or_default().entry(v).or_default().push(i);
+                            by_key
+                                .entry(k.to_string())
+                                .or_default()
+                                .entry(v)
+                                .or_default()
+                                .push(i);
                         }
                     }
                 }
