@@ -21,6 +21,7 @@
 //! | semver | `semver(string[, normalize bool])`, `isSemver(string[, normalize bool])`, `v.major()`, `v.minor()`, `v.patch()`, `v.compareTo(v)`, `v.isGreaterThan(v)`, `v.isLessThan(v)` |
 //! | format | `format.named(string)` (an optional format), `format.dns1123Label()`, `format.dns1123Subdomain()`, `format.dns1035Label()`, `format.qualifiedName()`, `format.dns1123LabelPrefix()`, `format.dns1123SubdomainPrefix()`, `format.dns1035LabelPrefix()`, `format.labelValue()`, `format.uri()`, `format.uuid()`, `format.byte()`, `format.date()`, `format.datetime()`, and `f.validate(string)` (none when valid, else the list of messages) |
 //! | regex | `s.find(regex)`, `s.findAll(regex[, limit int])` |
+//! | bindings | `cel.bind(name, init, expr)` |
 //!
 //! Not here: the quantity `mul`/`div`/`divInt` overloads, which are not in a released
 //! Kubernetes library; and quantities with more than 38 significant digits (an error here).
@@ -39,10 +40,12 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use cel::common::ast::{ComprehensionExpr, Expr, ListExpr, LiteralValue};
 use cel::common::types::{BOOL_TYPE, CelBool, CelInt, CelString, INT_TYPE, STRING_TYPE, Type};
 use cel::common::value::CowVal;
 use cel::objects::{Key, Map, Opaque, OptionalValue, Value};
-use cel::{DeclarationError, Env, ExecutionError};
+use cel::parser::{Macro, MacroExprHelper};
+use cel::{DeclarationError, Env, ExecutionError, IdedExpr};
 use regex::Regex;
 
 pub use format::NamedFormat;
@@ -67,7 +70,50 @@ pub fn env() -> Env {
     debug_assert!(r.is_ok(), "{r:?}");
     let r = env.add_extension(kubernetes);
     debug_assert!(r.is_ok(), "{r:?}");
+    let r = env.add_macro(Macro::receiver("bind", 3, bind));
+    debug_assert!(r.is_ok(), "{r:?}");
     env
+}
+
+/// The `cel.bind(name, init, expr)` macro of cel-go's bindings extension (part of the
+/// Kubernetes environment): `expr` with `name` bound to `init`, evaluated once. It expands, as
+/// in cel-go, to a comprehension over an empty list whose accumulator is `name`. `bind` on any
+/// other target is left alone.
+fn bind(
+    helper: &mut MacroExprHelper<'_>,
+    target: &mut Option<IdedExpr>,
+    args: &mut Vec<IdedExpr>,
+) -> Result<Option<IdedExpr>, cel::ParseError> {
+    if !matches!(target.as_ref().map(|t| &t.expr), Some(Expr::Ident(n)) if n == "cel") {
+        return Ok(None);
+    }
+    let (Some(result), Some(init), Some(var)) = (args.pop(), args.pop(), args.pop()) else {
+        return Ok(None);
+    };
+    let Expr::Ident(name) = var.expr else {
+        return Err(helper.new_error(
+            var.id,
+            "cel.bind() variable names must be simple identifiers",
+        ));
+    };
+    let range = helper.next_expr(Expr::List(ListExpr {
+        elements: Vec::new(),
+        optional_indices: Vec::new(),
+    }));
+    let cond = helper.next_expr(Expr::Literal(LiteralValue::Boolean(false.into())));
+    let step = helper.next_expr(Expr::Ident(name.clone()));
+    Ok(Some(helper.next_expr(Expr::Comprehension(Box::new(
+        ComprehensionExpr {
+            iter_range: range,
+            iter_var: "#unused".into(),
+            iter_var2: None,
+            accu_var: name,
+            accu_init: init,
+            loop_cond: cond,
+            loop_step: step,
+            result,
+        },
+    )))))
 }
 
 type Out<'b, 'v> = Result<CowVal<'b, 'v>, ExecutionError>;
@@ -1026,6 +1072,16 @@ mod tests {
         yes("'aaa'.findAll('a*') == ['aaa']");
         fails("'x'.find('(')", "Illegal regex");
         fails("'x'.findAll('[', 2)", "Illegal regex");
+    }
+
+    #[test]
+    fn bind_names_a_value() {
+        yes("cel.bind(x, 2, x * x + x) == 6");
+        yes("cel.bind(a, [1, 2], cel.bind(b, a + [3], size(b))) == 3");
+        yes("cel.bind(q, quantity('1Gi'), q.isGreaterThan(quantity('1G')) && q.asInteger() > 0)");
+        yes("[1, 2].all(i, cel.bind(j, i * 2, j > i))");
+        assert!(env().compile("cel.bind(a.b, 1, 2)").is_err());
+        fails("x.bind(a, 1, a)", "Undeclared");
     }
 
     #[test]

@@ -20,7 +20,8 @@
 //! The CEL standard library (`size`, `matches` with RE2 regexes, `startsWith`, `exists`,
 //! `all`, `map`, `filter`, `has`, timestamps and durations, optionals with `a.?b`, `a[?k]`,
 //! `optional.of`, `hasValue()`, `value()`, `orValue()`), the `strings` extension
-//! (`lowerAscii`, `replace`, `split`, `join`, `format`, ...), plus the Kubernetes CEL
+//! (`lowerAscii`, `replace`, `split`, `join`, `format`, ...), `cel.bind(name, init, expr)`
+//! (names a value, as cel-go's bindings extension does), plus the Kubernetes CEL
 //! libraries (see [`crate::cel_k8s`] for their exact semantics):
 //! - quantities: `isQuantity(s)`, `quantity(s)`, `sign(q)`, and on a quantity `isInteger()`,
 //!   `asInteger()`, `asApproximateFloat()`, `sign()`, `add(q or int)`, `sub(q or int)`,
