@@ -922,6 +922,8 @@ mod tests {
         );
         yes("ip.isCanonical('127.0.0.1') && ip.isCanonical('2001:db8::abcd')");
         yes("!ip.isCanonical('2001:DB8::ABCD') && !ip.isCanonical('2001:db8::0:0:0:abcd')");
+        // a variable named `ip` still has its own methods: only `ip.isCanonical` is qualified
+        yes("['10.0.0.1'].all(ip, ip.startsWith('10.') && isIP(ip) && ip.isCanonical(ip))");
         fails("ip('nope')", "parse error");
         fails("ip.isCanonical('nope')", "parse error");
         fails("ip('::ffff:1.2.3.4')", "IPv4-mapped");
