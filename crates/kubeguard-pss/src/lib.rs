@@ -70,6 +70,7 @@ mod control;
 mod evaluate;
 pub mod namespace;
 mod pod;
+pub mod psp;
 mod version;
 
 pub use admission::{
