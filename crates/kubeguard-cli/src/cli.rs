@@ -21,6 +21,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint manifests: files, directories (recursively) or `-` for stdin.
     Lint(LintArgs),
+    /// Pod Security Standards: the highest level each workload meets, every violation with
+    /// its location, and whether its namespace's Pod Security Admission labels let it in.
+    Pss(PssArgs),
     /// List or explain checks.
     #[command(subcommand)]
     Checks(ChecksCommand),
@@ -159,13 +162,36 @@ pub struct LintArgs {
     #[arg(short, long)]
     pub verbose: bool,
 
-    /// Largest file read, in bytes (suffixes K, M, G, Ki, Mi, Gi accepted).
-    #[arg(long, value_name = "SIZE", default_value = "50Mi", value_parser = parse_size)]
-    pub max_file_size: u64,
-
     /// When to use colours in text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// How inputs are read and rendered.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Kubernetes version whose schemas `schema-validation` (and custom checks from the
+    /// `kubeconform` template) validate against: 1.25 ... 1.37 (default: the latest).
+    #[arg(long, value_name = "VERSION", value_parser = parse_kubernetes_version)]
+    pub kubernetes_version: Option<String>,
+
+    /// Pod Security Standards policy version of the `pss-baseline` and `pss-restricted` checks
+    /// (and of custom checks from the `pod-security-standard` template that set none):
+    /// `latest` (default) or `v1.N`.
+    #[arg(long, value_name = "VERSION", value_parser = parse_pss_version)]
+    pub pss_version: Option<kubeguard_pss::Version>,
+}
+
+/// How inputs are read, and how Helm charts are rendered (shared by `lint` and `pss`).
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Largest file read, in bytes (suffixes K, M, G, Ki, Mi, Gi accepted).
+    #[arg(long, value_name = "SIZE", default_value = "50Mi", value_parser = parse_size)]
+    pub max_file_size: u64,
 
     /// Helm values file for charts (`helm template --values`); repeatable, applied in order.
     #[arg(short = 'f', long = "values", value_name = "FILE")]
@@ -182,15 +208,84 @@ pub struct LintArgs {
     /// Namespace passed to `helm template --namespace` when rendering charts.
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,
+}
 
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub threads: Option<usize>,
+/// Arguments of `pss`.
+#[derive(Debug, Args)]
+#[command(disable_version_flag = true)]
+pub struct PssArgs {
+    /// Files, directories (searched recursively) or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
 
-    /// Kubernetes version whose schemas `schema-validation` (and custom checks from the
-    /// `kubeconform` template) validate against: 1.25 ... 1.37 (default: the latest).
-    #[arg(long, value_name = "VERSION", value_parser = parse_kubernetes_version)]
-    pub kubernetes_version: Option<String>,
+    /// Gate: exit 1 when a workload does not meet this level, or when its namespace's enforce
+    /// level would reject its pods.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub level: Option<PssLevel>,
+
+    /// Policy version the workloads are evaluated at: `latest` or `v1.N` (namespaces are
+    /// evaluated at their own `enforce-version`, `audit-version` and `warn-version`).
+    #[arg(long, value_name = "VERSION", default_value = "latest", value_parser = parse_pss_version)]
+    pub version: kubeguard_pss::Version,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PssFormat::Text)]
+    pub format: PssFormat,
+
+    /// An AdmissionConfiguration with a PodSecurity plugin configuration, or a bare
+    /// PodSecurityConfiguration: its defaults apply to namespaces without labels, and its
+    /// namespace and runtime class exemptions apply.
+    #[arg(long, value_name = "FILE")]
+    pub admission_config: Option<PathBuf>,
+
+    /// Evaluate as requests of this user, for the `usernames` exemptions of
+    /// --admission-config (manifests do not say who applies them).
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+
+    /// Skip paths matching these globs (`**` supported).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub ignore_paths: Vec<String>,
+
+    /// List skipped files and documents.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// When to use colours in text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// How inputs are read and rendered.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Levels `pss --level` gates on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PssLevel {
+    /// Baseline.
+    Baseline,
+    /// Restricted.
+    Restricted,
+}
+
+impl PssLevel {
+    /// The evaluator's level.
+    pub fn level(self) -> kubeguard_pss::Level {
+        match self {
+            PssLevel::Baseline => kubeguard_pss::Level::Baseline,
+            PssLevel::Restricted => kubeguard_pss::Level::Restricted,
+        }
+    }
+}
+
+/// Formats of `pss`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PssFormat {
+    /// One block per workload with code frames.
+    Text,
+    /// The versioned JSON report (docs/pss.md).
+    Json,
 }
 
 /// Output formats of `lint`.
@@ -230,6 +325,13 @@ pub enum SeverityArg {
 /// Accepts `1.30`, `v1.30`, `1.30.0` or `latest` for a version with bundled schemas.
 pub fn parse_kubernetes_version(s: &str) -> Result<String, String> {
     kubeguard_checks::schema::parse_version(s).map(|_| s.trim().to_string())
+}
+
+/// Accepts a Pod Security Standards policy version: `latest` or `v1.N`.
+pub fn parse_pss_version(s: &str) -> Result<kubeguard_pss::Version, String> {
+    s.trim()
+        .parse()
+        .map_err(|e: kubeguard_pss::ParseError| e.to_string())
 }
 
 /// Parses sizes such as `50Mi`, `10M`, `1048576`.

@@ -15,6 +15,7 @@ use kubeguard_source::{
 };
 use rayon::prelude::*;
 
+use crate::cli::InputArgs;
 use crate::render::{self, HelmOptions, Origins, Renderers};
 
 /// How to read inputs.
@@ -28,6 +29,27 @@ pub struct LoadOptions {
     pub renderers: Renderers,
     /// Options of `helm template`.
     pub helm: HelmOptions,
+}
+
+impl LoadOptions {
+    /// The options of `lint` and `pss`: the input flags, `ignore_paths` globs and the
+    /// renderers found on `PATH`.
+    pub fn new(input: &InputArgs, ignore_paths: &[String]) -> Result<LoadOptions, String> {
+        Ok(LoadOptions {
+            ignore: compile_ignore(ignore_paths)?,
+            limits: Limits {
+                max_file_size: input.max_file_size,
+                ..Limits::default()
+            },
+            renderers: Renderers::from_path(),
+            helm: HelmOptions {
+                release: input.release_name.clone(),
+                values: input.values.clone(),
+                set: input.set.clone(),
+                namespace: input.namespace.clone(),
+            },
+        })
+    }
 }
 
 /// Compiles `--ignore-paths` globs (`**` crosses directories, `*` does not).

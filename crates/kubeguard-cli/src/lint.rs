@@ -7,12 +7,12 @@ use anyhow::{Context as _, Result, bail};
 use kubeguard_engine::{Config, ConfigError, Engine, Report, RunOptions, Severity};
 use kubeguard_model::Context;
 use kubeguard_report::{Format, RenderOptions, render};
-use kubeguard_source::{Limits, SourceFile};
+use kubeguard_source::SourceFile;
 
 use crate::ExitStatus;
 use crate::cli::{ColorChoice, LintArgs, OutputFormat, SeverityArg};
-use crate::inputs::{LoadOptions, compile_ignore, load};
-use crate::render::{HelmOptions, Renderers, remap};
+use crate::inputs::{LoadOptions, load};
+use crate::render::remap;
 
 /// Finds and reads the configuration: `--config`, else `kubeguard.yaml`/`.kubeguard.yaml`,
 /// else `.kube-linter.yaml`/`.kube-linter.yml` in the working directory, else defaults.
@@ -108,6 +108,38 @@ fn civil_date(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Sets parameter `param` to `value` for the built-in `checks` (over the configuration's
+/// `checks.params`), and for the custom checks of `template` that do not set it themselves.
+fn set_version_param(
+    config: &mut Config,
+    checks: &[&str],
+    template: &str,
+    param: &str,
+    value: &str,
+) {
+    let version = serde_json::json!(value);
+    for check in checks {
+        let entry = config
+            .params
+            .entry((*check).into())
+            .or_insert_with(|| serde_json::json!({}));
+        if let Some(o) = entry.as_object_mut() {
+            o.insert(param.into(), version.clone());
+        }
+    }
+    for custom in config
+        .custom_checks
+        .iter_mut()
+        .filter(|c| c.template == template)
+    {
+        if let Some(o) = custom.params.as_object_mut() {
+            o.entry(param).or_insert(version.clone());
+        } else if custom.params.is_null() {
+            custom.params = serde_json::json!({ param: version });
+        }
+    }
+}
+
 /// Runs `lint`.
 pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     if let Some(n) = args.threads {
@@ -163,25 +195,22 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     config.add_all_builtin |= args.add_all_built_in;
     config.do_not_auto_add_defaults |= args.do_not_auto_add_defaults;
     if let Some(v) = &args.kubernetes_version {
-        let version = serde_json::json!(v);
-        let entry = config
-            .params
-            .entry("schema-validation".into())
-            .or_insert_with(|| serde_json::json!({}));
-        if let Some(o) = entry.as_object_mut() {
-            o.insert("kubernetesVersion".into(), version.clone());
-        }
-        for custom in config
-            .custom_checks
-            .iter_mut()
-            .filter(|c| c.template == "kubeconform")
-        {
-            if let Some(o) = custom.params.as_object_mut() {
-                o.entry("kubernetesVersion").or_insert(version.clone());
-            } else if custom.params.is_null() {
-                custom.params = serde_json::json!({ "kubernetesVersion": version });
-            }
-        }
+        set_version_param(
+            &mut config,
+            &["schema-validation"],
+            "kubeconform",
+            "kubernetesVersion",
+            v,
+        );
+    }
+    if let Some(v) = &args.pss_version {
+        set_version_param(
+            &mut config,
+            &["pss-baseline", "pss-restricted"],
+            "pod-security-standard",
+            "version",
+            &v.to_string(),
+        );
     }
 
     let engine = match Engine::new(
@@ -192,21 +221,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
         Ok(e) => e,
         Err(errors) => return Ok(config_failure(&errors)),
     };
-    let ignore = compile_ignore(&config.ignore_paths).map_err(anyhow::Error::msg)?;
-    let opts = LoadOptions {
-        ignore,
-        limits: Limits {
-            max_file_size: args.max_file_size,
-            ..Limits::default()
-        },
-        renderers: Renderers::from_path(),
-        helm: HelmOptions {
-            release: args.release_name.clone(),
-            values: args.values.clone(),
-            set: args.set.clone(),
-            namespace: args.namespace.clone(),
-        },
-    };
+    let opts = LoadOptions::new(&args.input, &config.ignore_paths).map_err(anyhow::Error::msg)?;
     let loaded = load(&args.paths, &opts);
 
     let run_opts = RunOptions { today: today() };

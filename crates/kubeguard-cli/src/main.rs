@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod inputs;
 mod lint;
+mod pss;
 mod render;
 
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Lint(args) => lint::run(args),
+        Command::Pss(args) => pss::run(args),
         Command::Checks(ChecksCommand::List { format, config }) => {
             commands::checks_list(*format, config.as_deref())
         }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use kubeguard_engine::Finding;
 use kubeguard_model::{Context, Object, locate, parse_path};
-use kubeguard_source::SourceFile;
+use kubeguard_source::{Location, SourceFile};
 
 /// The external renderers found on `PATH` (resolved once, so tests can inject fakes via `PATH`).
 #[derive(Debug, Clone, Default)]
@@ -380,12 +380,12 @@ pub fn remap(
     if origins.is_empty() {
         return;
     }
-    let mut parsed: HashMap<PathBuf, Option<ParsedSource>> = HashMap::new();
+    let mut remapper = Remapper::new(origins);
     for f in findings.iter_mut() {
         let Some(loc) = &f.location else { continue };
-        let Some((src_path, src_shown)) = origins.by_display.get(&*loc.path) else {
+        if !remapper.covers(&loc.path) {
             continue;
-        };
+        }
         let Some(rendered) = ctx.objects.iter().find(|o| {
             o.path == loc.path
                 && o.kind == f.object.kind
@@ -394,20 +394,58 @@ pub fn remap(
         }) else {
             continue;
         };
-        let entry = parsed.entry(src_path.clone()).or_insert_with(|| {
+        if let Some(moved) = remapper.field(rendered, &f.field, sources) {
+            f.location = Some(moved);
+        }
+    }
+}
+
+/// Looks fields of rendered Kustomize objects up in the source files they came from, reading
+/// and parsing each source file once.
+pub struct Remapper<'o> {
+    origins: &'o Origins,
+    parsed: HashMap<PathBuf, Option<ParsedSource>>,
+}
+
+impl<'o> Remapper<'o> {
+    /// A remapper over the origins of one load.
+    pub fn new(origins: &'o Origins) -> Self {
+        Remapper {
+            origins,
+            parsed: HashMap::new(),
+        }
+    }
+
+    /// Whether objects shown as `path` came from a source file that is known.
+    pub fn covers(&self, path: &str) -> bool {
+        self.origins.by_display.contains_key(path)
+    }
+
+    /// The source document of `rendered`, with its display path and text.
+    fn source_of(&mut self, rendered: &Object) -> Option<(&Arc<str>, &Arc<SourceFile>, &Object)> {
+        let (src_path, src_shown) = self.origins.by_display.get(&*rendered.path)?;
+        let entry = self.parsed.entry(src_path.clone()).or_insert_with(|| {
             let text = std::fs::read_to_string(src_path).ok()?;
             let shown: Arc<str> = Arc::from(src_shown.as_str());
             let (objects, _) = Object::parse_all(&shown, &text);
             let source = objects.first().map(|o| o.source.clone())?;
             Some((shown, source, objects))
         });
-        let Some((shown, source, objects)) = entry else {
-            continue;
-        };
-        let Some(src_obj) = pick_source(objects, rendered) else {
-            continue;
-        };
-        let segs = parse_path(&f.field);
+        let (shown, source, objects) = entry.as_ref()?;
+        Some((shown, source, pick_source(objects, rendered)?))
+    }
+
+    /// Where `field` (a dotted path) of the rendered object is in its source file, when it
+    /// has the same value there (or is missing in both); the source text is added to
+    /// `sources`.
+    pub fn field(
+        &mut self,
+        rendered: &Object,
+        field: &str,
+        sources: &mut BTreeMap<Arc<str>, Arc<SourceFile>>,
+    ) -> Option<Location> {
+        let (shown, source, src_obj) = self.source_of(rendered)?;
+        let segs = parse_path(field);
         let in_src = locate(&src_obj.root, "", &segs);
         let in_rendered = locate(&rendered.root, "", &segs);
         let same = match (in_src.present, in_rendered.present) {
@@ -418,12 +456,28 @@ pub fn remap(
             (false, false) => true,
             _ => false,
         };
-        if same {
-            f.location = Some(source.location(shown, in_src.span));
-            sources
-                .entry(shown.clone())
-                .or_insert_with(|| source.clone());
+        if !same {
+            return None;
         }
+        sources
+            .entry(shown.clone())
+            .or_insert_with(|| source.clone());
+        Some(source.location(shown, in_src.span))
+    }
+
+    /// Where the source document of the rendered object is (its `kind:`); the source text
+    /// is added to `sources`.
+    pub fn object(
+        &mut self,
+        rendered: &Object,
+        sources: &mut BTreeMap<Arc<str>, Arc<SourceFile>>,
+    ) -> Option<Location> {
+        let (shown, source, src_obj) = self.source_of(rendered)?;
+        let location = source.location(shown, src_obj.anchor_span());
+        sources
+            .entry(shown.clone())
+            .or_insert_with(|| source.clone());
+        Some(location)
     }
 }
 

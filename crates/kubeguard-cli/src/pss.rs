@@ -1,0 +1,1181 @@
+//! `kubeguard pss`: the Pod Security Standards level of every workload, every violation with
+//! its location, and what the Pod Security Admission labels of the namespaces among the inputs
+//! (over an optional admission configuration) would do with the workloads' pods.
+//!
+//! Inputs are read as `lint` reads them ([`crate::inputs::load`]: files, directories, stdin,
+//! Kustomize and Helm rendering). The analysis ([`analyze`]) is pure; this module then moves
+//! locations on rendered Kustomize objects back to their source files and renders text or
+//! JSON (the format is documented in `docs/pss.md`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Element, Group, Level as Lvl, Origin, Renderer, Snippet};
+use anyhow::{Context as _, Result};
+use kubeguard_engine::InputError;
+use kubeguard_model::{Object, Seg, locate};
+use kubeguard_pss::namespace::LABEL_PREFIX;
+use kubeguard_pss::{
+    AdmissionConfig, ConfigSource, Decision, Evaluation, Exemption, LabelProblem, Level,
+    LevelVersion, Mode, NamespaceLabels, PodSecurityConfig, Policy, Version, Violation,
+    evaluate_all, parse_config,
+};
+use kubeguard_source::{Limits, Location, SourceFile, parse_documents};
+use serde_json::{Value as Json, json};
+
+use crate::ExitStatus;
+use crate::cli::{ColorChoice, PssArgs, PssFormat};
+use crate::inputs::{LoadOptions, load};
+use crate::render::Remapper;
+
+/// What the analysis is run with.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The policy version workloads are evaluated at.
+    pub version: Version,
+    /// The `PodSecurity` admission configuration, when one was given.
+    pub config: Option<PodSecurityConfig>,
+    /// The requesting user, for username exemptions.
+    pub username: Option<String>,
+}
+
+/// The outcome of one admission mode for one workload.
+#[derive(Debug, Clone)]
+pub struct ModeOutcome {
+    /// The mode.
+    pub mode: Mode,
+    /// Its level and version in the namespace.
+    pub policy: LevelVersion,
+    /// The violations at that level and version (empty: allowed).
+    pub violations: Vec<Violation>,
+}
+
+impl ModeOutcome {
+    /// Whether the pod is allowed (no violation).
+    pub fn allowed(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// The distinct controls violated, as `level/control`, in report order.
+    pub fn controls(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for v in &self.violations {
+            let id = format!("{}/{}", v.level, v.control.id());
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+}
+
+/// What Pod Security Admission would do with a workload's pods.
+#[derive(Debug, Clone)]
+pub struct Admission {
+    /// The namespace (`default` when the object has none).
+    pub namespace: String,
+    /// Whether a Namespace object of that name is among the inputs (otherwise the
+    /// configuration's defaults apply, as for a namespace without labels).
+    pub namespace_found: bool,
+    /// Set when the pod is not checked at all.
+    pub exempt: Option<Exemption>,
+    /// Enforce, audit and warn, in that order (empty when exempt).
+    pub modes: Vec<ModeOutcome>,
+}
+
+impl Admission {
+    /// The enforce outcome, unless exempt.
+    pub fn enforce(&self) -> Option<&ModeOutcome> {
+        self.modes.iter().find(|m| m.mode == Mode::Enforce)
+    }
+
+    /// Whether the namespace's enforce mode would reject the pods.
+    pub fn rejected(&self) -> bool {
+        self.enforce().is_some_and(|m| !m.allowed())
+    }
+}
+
+/// One workload (a Pod or any object with a pod template).
+#[derive(Debug, Clone)]
+pub struct WorkloadReport {
+    /// Index of the object in the analyzed slice.
+    pub index: usize,
+    /// `apiVersion`, `kind`, `namespace`, `name`.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// `metadata.namespace`, `None` when absent.
+    pub namespace: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Where the object is (its `kind:`).
+    pub location: Option<Location>,
+    /// The strictest level met.
+    pub level: Level,
+    /// Baseline and Restricted at the evaluated version.
+    pub evaluation: Evaluation,
+    /// Every violation of every level the workload fails: Baseline's, then Restricted's not
+    /// already listed.
+    pub violations: Vec<Violation>,
+    /// How many of `violations` (the first ones) are Baseline's.
+    pub baseline_violations: usize,
+    /// The fields of violations that are absent (required fields, located at a parent).
+    pub missing: Vec<String>,
+    /// Admission by the workload's namespace, when its Namespace is among the inputs or an
+    /// admission configuration was given.
+    pub admission: Option<Admission>,
+}
+
+impl WorkloadReport {
+    /// Whether the workload meets `level`.
+    pub fn meets(&self, level: Level) -> bool {
+        self.evaluation.allows(level)
+    }
+
+    /// `Kind namespace/name` (or `Kind name`).
+    pub fn label(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{} {ns}/{}", self.kind, self.name),
+            None => format!("{} {}", self.kind, self.name),
+        }
+    }
+}
+
+/// A problem with a Namespace's Pod Security Admission labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamespaceProblem {
+    /// `no-enforce-label`, `enforce-privileged`, `invalid-label`, `unknown-label` or
+    /// `duplicate-namespace`.
+    pub kind: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The label's path (`metadata.labels[pod-security.kubernetes.io/enforce]`).
+    pub field: String,
+    /// Where.
+    pub location: Option<Location>,
+}
+
+/// One Namespace object among the inputs.
+#[derive(Debug, Clone)]
+pub struct NamespaceReport {
+    /// Index of the object in the analyzed slice.
+    pub index: usize,
+    /// The namespace's name.
+    pub name: String,
+    /// Where the object is (its `kind:`).
+    pub location: Option<Location>,
+    /// The `pod-security.kubernetes.io/*` labels as written, in order.
+    pub labels: Vec<(String, String)>,
+    /// The effective policy: labels over the configured defaults (invalid values replaced
+    /// as upstream does).
+    pub policy: Policy,
+    /// Why the namespace is exempt, if it is.
+    pub exempt: Option<Exemption>,
+    /// Workloads in it.
+    pub workloads: usize,
+    /// Workloads its enforce level would reject.
+    pub rejected: usize,
+    /// Problems with its labels.
+    pub problems: Vec<NamespaceProblem>,
+}
+
+/// Everything `kubeguard pss` reports.
+#[derive(Debug, Clone, Default)]
+pub struct PssReport {
+    /// The version workloads were evaluated at.
+    pub version: Version,
+    /// Workloads in input order.
+    pub workloads: Vec<WorkloadReport>,
+    /// Namespace objects in input order.
+    pub namespaces: Vec<NamespaceReport>,
+}
+
+/// Evaluates every workload and Namespace among `objects`.
+pub fn analyze(objects: &[Object], settings: &Settings) -> PssReport {
+    let config = settings.config.clone().unwrap_or_default();
+    let location = |o: &Object| {
+        (!o.source.text().is_empty()).then(|| o.source.location(&o.path, o.anchor_span()))
+    };
+    // Namespaces: the first object of a name wins.
+    let mut namespaces: Vec<NamespaceReport> = Vec::new();
+    let mut labels_of: HashMap<String, (usize, NamespaceLabels)> = HashMap::new();
+    for (index, obj) in objects.iter().enumerate() {
+        let Some(labels) = NamespaceLabels::from_object(obj) else {
+            continue;
+        };
+        let mut problems = Vec::new();
+        if let Some(&(first, _)) = labels_of.get(&obj.name) {
+            let at = location(&objects[first])
+                .map(|l| format!(" ({}:{})", l.path, l.start.line))
+                .unwrap_or_default();
+            problems.push(NamespaceProblem {
+                kind: "duplicate-namespace",
+                message: format!(
+                    "namespace {:?} is defined more than once; the first definition{at} is used",
+                    obj.name
+                ),
+                field: String::new(),
+                location: location(obj),
+            });
+        }
+        let exempt = match config.decide(&obj.name, Some(&labels), None, None) {
+            Decision::Exempt(e) => Some(e),
+            Decision::Evaluate(_) => None,
+        };
+        let policy = config.namespace_policy(Some(&labels));
+        problems.extend(label_problems(
+            obj,
+            &labels,
+            &policy,
+            &config,
+            exempt.is_some(),
+        ));
+        namespaces.push(NamespaceReport {
+            index,
+            name: obj.name.clone(),
+            location: location(obj),
+            labels: psa_labels(obj),
+            policy,
+            exempt,
+            workloads: 0,
+            rejected: 0,
+            problems,
+        });
+        labels_of.entry(obj.name.clone()).or_insert((index, labels));
+    }
+
+    let mut workloads = Vec::new();
+    for (index, obj) in objects.iter().enumerate() {
+        let Some(evaluation) = evaluate_all(obj, settings.version) else {
+            continue;
+        };
+        let level = evaluation.highest_level();
+        let mut violations: Vec<Violation> = Vec::new();
+        let mut baseline_violations = 0;
+        for failed in [Level::Baseline, Level::Restricted] {
+            for v in evaluation.violations(failed) {
+                if !violations.contains(v) {
+                    violations.push(v.clone());
+                }
+            }
+            if failed == Level::Baseline {
+                baseline_violations = violations.len();
+            }
+        }
+        let ns = obj.namespace_or_default();
+        let labels = labels_of.get(ns).map(|(_, l)| l);
+        let admission = (labels.is_some() || settings.config.is_some()).then(|| {
+            admission(
+                obj,
+                &config,
+                labels,
+                settings.username.as_deref(),
+                &evaluation,
+            )
+        });
+        if let Some(a) = &admission
+            && let Some(n) = namespaces.iter_mut().find(|n| n.name == a.namespace)
+        {
+            n.workloads += 1;
+            n.rejected += usize::from(a.rejected());
+        }
+        let missing = violations
+            .iter()
+            .filter(|v| !field_present(obj, &v.field))
+            .map(|v| v.field.clone())
+            .collect();
+        workloads.push(WorkloadReport {
+            index,
+            api_version: obj.api_version.clone(),
+            kind: obj.kind.clone(),
+            namespace: obj.namespace.clone(),
+            name: obj.name.clone(),
+            location: location(obj),
+            level,
+            evaluation,
+            baseline_violations,
+            violations,
+            missing,
+            admission,
+        });
+    }
+    PssReport {
+        version: settings.version,
+        workloads,
+        namespaces,
+    }
+}
+
+/// The admission outcome of `obj` in its namespace.
+fn admission(
+    obj: &Object,
+    config: &PodSecurityConfig,
+    labels: Option<&NamespaceLabels>,
+    username: Option<&str>,
+    evaluated: &Evaluation,
+) -> Admission {
+    let namespace = obj.namespace_or_default().to_string();
+    let runtime_class = obj
+        .pod_spec()
+        .and_then(|p| p.get("runtimeClassName"))
+        .and_then(|n| n.scalar_text());
+    let decision = config.decide(&namespace, labels, runtime_class.as_deref(), username);
+    let mut out = Admission {
+        namespace,
+        namespace_found: labels.is_some(),
+        exempt: None,
+        modes: Vec::new(),
+    };
+    let policy = match decision {
+        Decision::Exempt(e) => {
+            out.exempt = Some(e);
+            return out;
+        }
+        Decision::Evaluate(p) => p,
+    };
+    // Evaluations by version: the one already done, others once each.
+    let mut by_version: Vec<Evaluation> = vec![evaluated.clone()];
+    for mode in Mode::ALL {
+        let lv = policy.get(mode);
+        let violations = if lv.level == Level::Privileged {
+            Vec::new()
+        } else {
+            let i = match by_version.iter().position(|e| e.version == lv.version) {
+                Some(i) => i,
+                None => match evaluate_all(obj, lv.version) {
+                    Some(e) => {
+                        by_version.push(e);
+                        by_version.len() - 1
+                    }
+                    None => continue,
+                },
+            };
+            by_version[i].violations(lv.level).to_vec()
+        };
+        out.modes.push(ModeOutcome {
+            mode,
+            policy: lv,
+            violations,
+        });
+    }
+    out
+}
+
+/// Whether `field` (`spec.containers[0].securityContext`, `metadata.annotations[a.b/c]`) is
+/// present in `obj`: bracketed parts are indices when numeric, map keys otherwise.
+fn field_present(obj: &Object, field: &str) -> bool {
+    let mut segs = Vec::new();
+    let mut rest = field;
+    while !rest.is_empty() {
+        if let Some(inner) = rest.strip_prefix('[') {
+            let Some(end) = inner.find(']') else {
+                return false;
+            };
+            let key = &inner[..end];
+            segs.push(match key.parse() {
+                Ok(i) => Seg::Index(i),
+                Err(_) => Seg::Key(key),
+            });
+            rest = &inner[end + 1..];
+        } else {
+            let rest_trimmed = rest.strip_prefix('.').unwrap_or(rest);
+            let end = rest_trimmed.find(['.', '[']).unwrap_or(rest_trimmed.len());
+            segs.push(Seg::Key(&rest_trimmed[..end]));
+            rest = &rest_trimmed[end..];
+        }
+    }
+    locate(&obj.root, "", &segs).present
+}
+
+/// The `pod-security.kubernetes.io/*` labels of a Namespace as written.
+fn psa_labels(obj: &Object) -> Vec<(String, String)> {
+    obj.labels()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| k.starts_with(LABEL_PREFIX))
+                .map(|(k, v)| {
+                    let value = if v.is_null() {
+                        String::new()
+                    } else {
+                        v.scalar_text().unwrap_or_default()
+                    };
+                    (k.to_string(), value)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The problems with a Namespace's labels: invalid and unknown labels, a missing or
+/// `privileged` enforce label (not reported for exempt namespaces).
+fn label_problems(
+    obj: &Object,
+    labels: &NamespaceLabels,
+    policy: &Policy,
+    config: &PodSecurityConfig,
+    exempt: bool,
+) -> Vec<NamespaceProblem> {
+    let mut out = Vec::new();
+    for d in &labels.diagnostics {
+        let (kind, message) = match &d.problem {
+            LabelProblem::Invalid(_) => {
+                let fallback = if d.label.ends_with("-version") {
+                    "latest".to_string()
+                } else {
+                    Mode::ALL
+                        .into_iter()
+                        .find(|m| m.level_label() == d.label)
+                        .map_or_else(String::new, |m| m.invalid_level_fallback().to_string())
+                };
+                (
+                    "invalid-label",
+                    format!("{d}; Pod Security Admission uses {fallback}"),
+                )
+            }
+            LabelProblem::Unknown => ("unknown-label", d.to_string()),
+        };
+        out.push(NamespaceProblem {
+            kind,
+            message,
+            field: d.field.clone(),
+            location: d.location.clone(),
+        });
+    }
+    if exempt {
+        return out;
+    }
+    let label = Mode::Enforce.level_label();
+    let field = format!("metadata.labels[{label}]");
+    let at = |segs: &[Seg<'_>]| {
+        let meta = obj.metadata()?;
+        let f = locate(meta, "metadata", segs);
+        (!obj.source.text().is_empty()).then(|| obj.source.location(&obj.path, f.span))
+    };
+    match labels.enforce {
+        None => {
+            let enforce = policy.enforce;
+            let what = if config.defaults.enforce.level == Level::Privileged {
+                format!("pods are admitted at {enforce} (nothing is enforced)")
+            } else {
+                format!("pods are admitted at the configured default {enforce}")
+            };
+            out.push(NamespaceProblem {
+                kind: "no-enforce-label",
+                message: format!("no {label} label: {what}"),
+                field,
+                location: at(&[Seg::Key("labels")]),
+            });
+        }
+        Some(Level::Privileged) if labels.diagnostics.iter().all(|d| d.label != label) => {
+            out.push(NamespaceProblem {
+                kind: "enforce-privileged",
+                message: format!("{label} is privileged: nothing is enforced"),
+                field,
+                location: at(&[Seg::Key("labels"), Seg::Key(label)]),
+            });
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Reads `--admission-config`: an AdmissionConfiguration (its PodSecurity plugin configuration
+/// inline, or in the file its `path` names, relative to the configuration's directory) or a
+/// bare PodSecurityConfiguration. Errors are `path:line:col: message` lines.
+pub fn load_admission_config(path: &Path) -> Result<PodSecurityConfig, Vec<String>> {
+    let config = parse_admission_file(path)?;
+    let ConfigSource::File { path: file, .. } = &config.source else {
+        return Ok(config.pod_security);
+    };
+    let target = path
+        .parent()
+        .map_or_else(|| Path::new(file).to_path_buf(), |dir| dir.join(file));
+    let inner = parse_admission_file(&target)?;
+    match inner.source {
+        ConfigSource::Document => Ok(inner.pod_security),
+        _ => Err(vec![format!(
+            "{}: expected a PodSecurityConfiguration (named by the plugin path in {})",
+            target.display(),
+            path.display()
+        )]),
+    }
+}
+
+fn parse_admission_file(path: &Path) -> Result<AdmissionConfig, Vec<String>> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![format!("{shown}: cannot read admission configuration: {e}")])?;
+    let source = SourceFile::new(shown.clone(), text);
+    let mut roots = Vec::new();
+    for doc in parse_documents(source.text(), &Limits::default()) {
+        match doc {
+            Ok(d) if d.root.is_null() => {}
+            Ok(d) => roots.push(d.root),
+            Err(e) => {
+                let lc = source.line_col(e.offset);
+                return Err(vec![format!(
+                    "{shown}:{}:{}: {}",
+                    lc.line, lc.column, e.message
+                )]);
+            }
+        }
+    }
+    let root = match roots.len() {
+        1 => roots.remove(0),
+        0 => {
+            return Err(vec![format!(
+                "{shown}: the admission configuration is empty"
+            )]);
+        }
+        _ => {
+            return Err(vec![format!(
+                "{shown}: expected a single YAML document (an AdmissionConfiguration or a PodSecurityConfiguration)"
+            )]);
+        }
+    };
+    let path_arc: Arc<str> = Arc::from(shown.as_str());
+    parse_config(&root, &source, &path_arc).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| match &e.location {
+                Some(l) => format!("{}:{}:{}: {e}", l.path, l.start.line, l.start.column),
+                None => format!("{shown}: {e}"),
+            })
+            .collect()
+    })
+}
+
+/// Runs `pss`.
+pub fn run(args: &PssArgs) -> Result<ExitStatus> {
+    let config = match &args.admission_config {
+        Some(path) => match load_admission_config(path) {
+            Ok(c) => Some(c),
+            Err(errors) => {
+                let mut err = anstream::stderr();
+                for e in errors {
+                    let _ = writeln!(err, "error: {e}");
+                }
+                return Ok(ExitStatus::Error);
+            }
+        },
+        None => None,
+    };
+    let opts = LoadOptions::new(&args.input, &args.ignore_paths).map_err(anyhow::Error::msg)?;
+    let loaded = load(&args.paths, &opts);
+    let mut sources = loaded.sources;
+    let objects: Vec<Object> = loaded
+        .contexts
+        .into_iter()
+        .flat_map(|(_, objects)| objects)
+        .collect();
+    let settings = Settings {
+        version: args.version,
+        config,
+        username: args.username.clone(),
+    };
+    let mut report = analyze(&objects, &settings);
+    if !loaded.origins.is_empty() {
+        relocate(
+            &mut report,
+            &objects,
+            &mut Remapper::new(&loaded.origins),
+            &mut sources,
+        );
+    }
+    let mut errors = loaded.errors;
+    errors.sort();
+    let mut skipped = loaded.skipped;
+    skipped.sort();
+
+    let gate = args.level.map(|l| l.level());
+    let to_terminal = std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let mut w = io::BufWriter::new(io::stdout().lock());
+    let written = match args.format {
+        PssFormat::Json => {
+            let doc = to_json(&report, &errors, gate);
+            serde_json::to_writer_pretty(&mut w, &doc)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(w))
+        }
+        PssFormat::Text => {
+            let text = TextOptions {
+                color,
+                gate,
+                verbose: args.verbose,
+            };
+            render_text(&report, &errors, &skipped, &sources, &text, &mut w)
+        }
+    }
+    .and_then(|()| w.flush());
+    if let Err(e) = written
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        return Err(e).context("writing to stdout");
+    }
+    Ok(status(&report, &errors, gate))
+}
+
+/// The exit status: errors first, then the `--level` gate.
+pub fn status(report: &PssReport, errors: &[InputError], gate: Option<Level>) -> ExitStatus {
+    if !errors.is_empty() {
+        return ExitStatus::Error;
+    }
+    let Some(level) = gate else {
+        return ExitStatus::Clean;
+    };
+    let fails = report
+        .workloads
+        .iter()
+        .any(|w| !w.meets(level) || w.admission.as_ref().is_some_and(Admission::rejected));
+    if fails {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }
+}
+
+/// Moves locations on rendered Kustomize objects to their source files where the field has
+/// the same value there.
+fn relocate(
+    report: &mut PssReport,
+    objects: &[Object],
+    remapper: &mut Remapper<'_>,
+    sources: &mut BTreeMap<Arc<str>, Arc<SourceFile>>,
+) {
+    for w in &mut report.workloads {
+        let obj = &objects[w.index];
+        if !remapper.covers(&obj.path) {
+            continue;
+        }
+        relocate_violations(obj, &mut w.violations, remapper, sources);
+        if let Some(a) = &mut w.admission {
+            for m in &mut a.modes {
+                relocate_violations(obj, &mut m.violations, remapper, sources);
+            }
+        }
+        if let Some(l) = remapper.object(obj, sources) {
+            w.location = Some(l);
+        }
+    }
+    for n in &mut report.namespaces {
+        let obj = &objects[n.index];
+        if !remapper.covers(&obj.path) {
+            continue;
+        }
+        for p in &mut n.problems {
+            if let Some(l) = (!p.field.is_empty())
+                .then(|| remapper.field(obj, &p.field, sources))
+                .flatten()
+            {
+                p.location = Some(l);
+            }
+        }
+        if let Some(l) = remapper.object(obj, sources) {
+            n.location = Some(l);
+        }
+    }
+}
+
+fn relocate_violations(
+    obj: &Object,
+    violations: &mut [Violation],
+    remapper: &mut Remapper<'_>,
+    sources: &mut BTreeMap<Arc<str>, Arc<SourceFile>>,
+) {
+    for v in violations {
+        if let Some(l) = remapper.field(obj, &v.field, sources) {
+            v.location = Some(l);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON
+
+fn location_json(l: Option<&Location>) -> Json {
+    match l {
+        Some(l) => json!({
+            "path": &*l.path,
+            "line": l.start.line,
+            "column": l.start.column,
+            "end_line": l.end.line,
+            "end_column": l.end.column,
+        }),
+        None => Json::Null,
+    }
+}
+
+fn violation_json(v: &Violation) -> Json {
+    json!({
+        "level": v.level.as_str(),
+        "control": v.control.id(),
+        "message": v.message,
+        "field": v.field,
+        "location": location_json(v.location.as_ref()),
+    })
+}
+
+fn level_version_json(lv: LevelVersion) -> Json {
+    json!({ "level": lv.level.as_str(), "version": lv.version.to_string() })
+}
+
+fn admission_json(a: &Admission) -> Json {
+    let mut o = serde_json::Map::new();
+    o.insert("namespace".into(), json!(a.namespace));
+    o.insert("namespaceFound".into(), json!(a.namespace_found));
+    o.insert(
+        "exempt".into(),
+        a.exempt
+            .as_ref()
+            .map_or(Json::Null, |e| json!(e.to_string())),
+    );
+    for m in &a.modes {
+        o.insert(
+            m.mode.as_str().into(),
+            json!({
+                "level": m.policy.level.as_str(),
+                "version": m.policy.version.to_string(),
+                "allowed": m.allowed(),
+                "violations": m.violations.iter().map(violation_json).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    Json::Object(o)
+}
+
+/// The JSON document (see `docs/pss.md`).
+pub fn to_json(report: &PssReport, errors: &[InputError], gate: Option<Level>) -> Json {
+    let workloads: Vec<Json> = report
+        .workloads
+        .iter()
+        .map(|w| {
+            let mut o = serde_json::Map::new();
+            o.insert(
+                "object".into(),
+                json!({
+                    "apiVersion": w.api_version,
+                    "kind": w.kind,
+                    "namespace": w.namespace,
+                    "name": w.name,
+                }),
+            );
+            o.insert("location".into(), location_json(w.location.as_ref()));
+            o.insert("level".into(), json!(w.level.as_str()));
+            o.insert(
+                "violations".into(),
+                Json::Array(w.violations.iter().map(violation_json).collect()),
+            );
+            if let Some(a) = &w.admission {
+                o.insert("admission".into(), admission_json(a));
+            }
+            Json::Object(o)
+        })
+        .collect();
+    let namespaces: Vec<Json> = report
+        .namespaces
+        .iter()
+        .map(|n| {
+            json!({
+                "name": n.name,
+                "location": location_json(n.location.as_ref()),
+                "labels": n.labels.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+                "policy": {
+                    "enforce": level_version_json(n.policy.enforce),
+                    "audit": level_version_json(n.policy.audit),
+                    "warn": level_version_json(n.policy.warn),
+                },
+                "exempt": n.exempt.as_ref().map(ToString::to_string),
+                "workloads": n.workloads,
+                "rejected": n.rejected,
+                "problems": n.problems.iter().map(|p| json!({
+                    "problem": p.kind,
+                    "message": p.message,
+                    "field": p.field,
+                    "location": location_json(p.location.as_ref()),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let errors: Vec<Json> = errors
+        .iter()
+        .map(|e| {
+            json!({
+                "path": e.path,
+                "line": e.line,
+                "column": e.column,
+                "message": e.message,
+            })
+        })
+        .collect();
+    json!({
+        "version": 1,
+        "policyVersion": report.version.to_string(),
+        "gate": gate.map(Level::as_str),
+        "workloads": workloads,
+        "namespaces": namespaces,
+        "errors": errors,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Text
+
+/// Options of the text format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// ANSI colours.
+    pub color: bool,
+    /// The `--level` gate, if any.
+    pub gate: Option<Level>,
+    /// List skipped inputs.
+    pub verbose: bool,
+}
+
+/// The text format: one block per workload (violations as code frames, admission notes),
+/// then namespace problems, input errors and a summary line.
+pub fn render_text(
+    report: &PssReport,
+    errors: &[InputError],
+    skipped: &[kubeguard_engine::Skipped],
+    sources: &BTreeMap<Arc<str>, Arc<SourceFile>>,
+    opts: &TextOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let renderer = if opts.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+    .decor_style(DecorStyle::Ascii);
+    for w in &report.workloads {
+        let group = workload_group(w, sources, opts.gate);
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
+    }
+    for n in report.namespaces.iter().filter(|n| !n.problems.is_empty()) {
+        let group = namespace_group(n, sources);
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
+    }
+    for e in errors {
+        writeln!(out, "error: {}", sanitize(&e.to_string()))?;
+    }
+    if !errors.is_empty() {
+        writeln!(out)?;
+    }
+    if opts.verbose && !skipped.is_empty() {
+        for s in skipped {
+            writeln!(
+                out,
+                "skipped: {}: {}",
+                sanitize(&s.path),
+                sanitize(&s.reason)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary_line(report, errors.len(), opts.gate))
+}
+
+/// `5 workloads at policy latest: 1 restricted, 2 baseline, 2 privileged; ...`.
+pub fn summary_line(report: &PssReport, errors: usize, gate: Option<Level>) -> String {
+    let ws = &report.workloads;
+    let count = |l: Level| ws.iter().filter(|w| w.level == l).count();
+    let mut s = format!(
+        "{} at policy {}: {} restricted, {} baseline, {} privileged",
+        plural(ws.len(), "workload", "workloads"),
+        report.version,
+        count(Level::Restricted),
+        count(Level::Baseline),
+        count(Level::Privileged)
+    );
+    if let Some(level) = gate {
+        let failing = ws.iter().filter(|w| !w.meets(level)).count();
+        s.push_str(&format!("; {failing} fail {level}"));
+    }
+    let rejected = ws
+        .iter()
+        .filter(|w| w.admission.as_ref().is_some_and(Admission::rejected))
+        .count();
+    if ws.iter().any(|w| w.admission.is_some()) {
+        s.push_str(&format!(
+            "; {rejected} rejected by their namespace's enforce level"
+        ));
+    }
+    let problems: usize = report.namespaces.iter().map(|n| n.problems.len()).sum();
+    if !report.namespaces.is_empty() {
+        s.push_str(&format!(
+            "; {} with {}",
+            plural(report.namespaces.len(), "namespace", "namespaces"),
+            plural(problems, "label problem", "label problems")
+        ));
+    }
+    s.push_str(&format!("; {}", plural(errors, "error", "errors")));
+    s
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The annotate-snippets group of one workload.
+fn workload_group<'a>(
+    w: &'a WorkloadReport,
+    sources: &'a BTreeMap<Arc<str>, Arc<SourceFile>>,
+    gate: Option<Level>,
+) -> Group<'a> {
+    let rejected = w.admission.as_ref().is_some_and(Admission::rejected);
+    let level = match gate {
+        Some(g) if !w.meets(g) || rejected => Lvl::ERROR,
+        Some(_) => Lvl::NOTE,
+        None if rejected => Lvl::ERROR,
+        None => match w.level {
+            Level::Privileged => Lvl::ERROR,
+            Level::Baseline => Lvl::WARNING,
+            Level::Restricted => Lvl::NOTE,
+        },
+    };
+    let title = level
+        .with_name(w.level.as_str())
+        .primary_title(sanitize(&w.label()));
+    let mut elements: Vec<Element<'a>> = Vec::new();
+    if let Some(loc) = &w.location {
+        elements.push(origin(loc).into());
+    }
+    let (baseline, more) = w.violations.split_at(w.baseline_violations);
+    if !baseline.is_empty() {
+        elements.push(
+            Lvl::NOTE
+                .no_name()
+                .message(format!(
+                    "fails baseline: {}",
+                    plural(baseline.len(), "violation", "violations")
+                ))
+                .into(),
+        );
+        for v in baseline {
+            elements.extend(violation_elements(v, w.missing.contains(&v.field), sources));
+        }
+    }
+    if !w.meets(Level::Restricted) {
+        let text = if baseline.is_empty() {
+            format!(
+                "fails restricted: {}",
+                plural(more.len(), "violation", "violations")
+            )
+        } else {
+            format!(
+                "fails restricted: the violations above and {} more",
+                more.len()
+            )
+        };
+        elements.push(Lvl::NOTE.no_name().message(text).into());
+        for v in more {
+            elements.extend(violation_elements(v, w.missing.contains(&v.field), sources));
+        }
+    }
+    if let Some(a) = &w.admission {
+        elements.extend(admission_elements(a));
+    }
+    title.elements(elements)
+}
+
+/// A code frame of one violation, labelled `level/control: message`, and the field when it
+/// is missing (the frame then shows its nearest parent).
+fn violation_elements<'a>(
+    v: &'a Violation,
+    missing: bool,
+    sources: &'a BTreeMap<Arc<str>, Arc<SourceFile>>,
+) -> Vec<Element<'a>> {
+    let label = sanitize(&format!("{}/{}: {}", v.level, v.control.id(), v.message));
+    let mut out: Vec<Element<'a>> = Vec::new();
+    match &v.location {
+        Some(loc) => match sources
+            .get(&*loc.path)
+            .and_then(|s| frame(s, loc, label.clone()))
+        {
+            Some(snippet) => out.push(snippet.into()),
+            None => {
+                out.push(origin(loc).into());
+                out.push(Lvl::NOTE.no_name().message(label).into());
+            }
+        },
+        None => out.push(Lvl::NOTE.no_name().message(label).into()),
+    }
+    if missing {
+        out.push(
+            Lvl::NOTE
+                .with_name("missing")
+                .message(sanitize(&v.field))
+                .into(),
+        );
+    }
+    out
+}
+
+/// Notes on what the namespace's admission modes do with the workload's pods.
+fn admission_elements(a: &Admission) -> Vec<Element<'static>> {
+    let ns = sanitize(&a.namespace);
+    let whence = if a.namespace_found {
+        String::new()
+    } else {
+        " (not among the inputs: the configured defaults apply)".to_string()
+    };
+    if let Some(e) = &a.exempt {
+        return vec![
+            Lvl::NOTE
+                .with_name("admission")
+                .message(format!("{}: not checked", sanitize(&e.to_string())))
+                .into(),
+        ];
+    }
+    let mut out = Vec::new();
+    for m in &a.modes {
+        let p = m.policy;
+        let controls = m.controls().join(", ");
+        let verb = match m.mode {
+            Mode::Enforce => "enforces",
+            Mode::Audit => "audits",
+            Mode::Warn => "warns at",
+        };
+        let text = match (m.mode, m.allowed()) {
+            (_, true) => format!("namespace {ns:?}{whence} {verb} {p}: allowed"),
+            (Mode::Enforce, false) => {
+                format!(
+                    "namespace {ns:?}{whence} {verb} {p}: its pods would be rejected ({controls})"
+                )
+            }
+            (Mode::Audit, false) => format!(
+                "namespace {ns:?}{whence} {verb} {p}: violations would be recorded in the audit log ({controls})"
+            ),
+            (Mode::Warn, false) => {
+                format!("namespace {ns:?}{whence} {verb} {p}: clients would be warned ({controls})")
+            }
+        };
+        let level = if m.mode == Mode::Enforce && !m.allowed() {
+            Lvl::ERROR.with_name("rejected")
+        } else {
+            Lvl::NOTE.with_name(m.mode.as_str())
+        };
+        if p.level == Level::Privileged && m.mode != Mode::Enforce {
+            continue;
+        }
+        out.push(level.message(text).into());
+    }
+    out
+}
+
+/// The annotate-snippets group of a Namespace with label problems.
+fn namespace_group<'a>(
+    n: &'a NamespaceReport,
+    sources: &'a BTreeMap<Arc<str>, Arc<SourceFile>>,
+) -> Group<'a> {
+    let invalid = n.problems.iter().any(|p| p.kind == "invalid-label");
+    let level = if invalid { Lvl::ERROR } else { Lvl::WARNING };
+    let title = level
+        .with_name("namespace")
+        .primary_title(sanitize(&format!("Namespace {}", n.name)));
+    let mut elements: Vec<Element<'a>> = Vec::new();
+    for p in &n.problems {
+        let label = sanitize(&p.message);
+        match &p.location {
+            Some(loc) => match sources
+                .get(&*loc.path)
+                .and_then(|s| frame(s, loc, label.clone()))
+            {
+                Some(snippet) => elements.push(snippet.into()),
+                None => {
+                    elements.push(origin(loc).into());
+                    elements.push(Lvl::NOTE.no_name().message(label).into());
+                }
+            },
+            None => elements.push(Lvl::NOTE.no_name().message(label).into()),
+        }
+    }
+    elements.push(
+        Lvl::NOTE
+            .with_name("policy")
+            .message(format!(
+                "enforce {}, audit {}, warn {}",
+                n.policy.enforce, n.policy.audit, n.policy.warn
+            ))
+            .into(),
+    );
+    if n.problems
+        .iter()
+        .any(|p| p.kind == "no-enforce-label" || p.kind == "enforce-privileged")
+    {
+        elements.push(
+            Lvl::HELP
+                .message(format!(
+                    "label it {}: baseline (or restricted) so that pods which could take over their node are rejected",
+                    Mode::Enforce.level_label()
+                ))
+                .into(),
+        );
+    }
+    title.elements(elements)
+}
+
+fn origin(loc: &Location) -> Origin<'_> {
+    Origin::path(loc.path.as_ref())
+        .line(loc.start.line as usize)
+        .char_column(loc.start.column as usize)
+}
+
+/// The code frame of `loc`: its first line, the span (up to the end of that line) underlined
+/// and labelled. `None` when the span does not fit the text.
+fn frame<'a>(
+    src: &'a SourceFile,
+    loc: &'a Location,
+    label: String,
+) -> Option<Snippet<'a, annotate_snippets::Annotation<'a>>> {
+    let text = src.text();
+    let (start, end) = (loc.span.start as usize, loc.span.end as usize);
+    if start > end
+        || end > text.len()
+        || !text.is_char_boundary(start)
+        || !text.is_char_boundary(end)
+    {
+        return None;
+    }
+    let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let eol = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if eol - first > 4096 {
+        return None;
+    }
+    let end = end.min(eol);
+    let line = src.line_col(loc.span.start).line as usize;
+    Some(
+        Snippet::source(&text[first..eol])
+            .line_start(line)
+            .path(loc.path.as_ref())
+            .annotation(
+                AnnotationKind::Primary
+                    .span(start - first..end - first)
+                    .label(label),
+            ),
+    )
+}
+
+/// Makes text from manifests safe to print on a terminal.
+fn sanitize(s: &str) -> String {
+    annotate_snippets::normalize_untrusted_str(s)
+        .chars()
+        .map(|c| {
+            if ('\u{80}'..='\u{9f}').contains(&c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
