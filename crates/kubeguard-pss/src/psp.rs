@@ -66,4 +66,40 @@ mod tests {
         assert_eq!(names, ["a", "b"]);
         assert!(!is_pod_security_policy(&ctx.objects[3]));
     }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        let specs = [
+            "spec: 5",
+            "spec: {privileged: [x], hostPorts: {min: 1}, volumes: {a: b}, allowedCapabilities: [[x], {a: 1}, null, 7]}",
+            "spec: {hostPorts: [null, 3, {min: x, max: [1]}], runAsUser: [x], seLinux: {rule: [x], seLinuxOptions: [1]}}",
+            "spec: {runAsUser: {rule: MustRunAs, ranges: [null, {min: -5, max: 9223372036854775807}]}, allowedHostPaths: [1, null, {readOnly: yes}]}",
+            "spec: {seLinux: {rule: MustRunAs, seLinuxOptions: {type: [x], user: {a: 1}}}, allowedUnsafeSysctls: ['', '*'], allowedProcMountTypes: [null]}",
+            "metadata: {name: p, annotations: {seccomp.security.alpha.kubernetes.io/allowedProfileNames: [x], apparmor.security.beta.kubernetes.io/allowedProfileNames: ',,'}}\nspec: {}",
+        ];
+        let rbac = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\naggregationRule: {clusterRoleSelectors: [null, 3, {matchLabels: [x]}]}\nrules: 7\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\nroleRef: {kind: [x], name: {a: 1}}\nsubjects: {kind: Group}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b2, namespace: [x]}\nroleRef: {kind: ClusterRole, name: r}\nsubjects: [{kind: ServiceAccount, name: [x]}, {kind: Group, name: 'system:authenticated'}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: w}\nspec: {serviceAccountName: [x], containers: [{name: c}]}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: 3}\n";
+        for spec in specs {
+            let text = format!(
+                "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {{name: p}}\n{spec}\n{rbac}"
+            );
+            let (objects, _) = Object::parse_all("t.yaml", &text);
+            let ctx = Context::new(objects);
+            for p in pod_security_policies(&ctx) {
+                let a = audit(p);
+                assert!(a.findings.iter().all(|f| !f.field.is_empty()), "{spec}");
+                for minor in [0, 19, 25, 37] {
+                    let e = equivalent_level_at(p, crate::Version::V(minor));
+                    assert_eq!(
+                        e.level == crate::Level::Restricted,
+                        e.blockers.is_empty(),
+                        "{spec}"
+                    );
+                }
+                let _ = psp_users(&ctx, p);
+            }
+            let m = migration(&ctx);
+            assert_eq!(m.len(), 1, "{spec}");
+            assert_eq!(m[0].workloads.len(), 1, "{spec}");
+        }
+    }
 }
