@@ -746,7 +746,7 @@ fn admission_json(a: &Admission) -> Json {
                 "level": m.policy.level.as_str(),
                 "version": m.policy.version.to_string(),
                 "allowed": m.allowed(),
-                "violations": m.violations.iter().map(violation_json).collect::<Vec<_>>(),
+                "controls": m.controls(),
             }),
         );
     }
@@ -1109,10 +1109,7 @@ fn namespace_group<'a>(
             ))
             .into(),
     );
-    if n.problems
-        .iter()
-        .any(|p| p.kind == "no-enforce-label" || p.kind == "enforce-privileged")
-    {
+    if n.policy.enforce.level == Level::Privileged && n.exempt.is_none() {
         elements.push(
             Lvl::HELP
                 .message(format!(
@@ -1178,4 +1175,343 @@ fn sanitize(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects(text: &str) -> Vec<Object> {
+        let (objects, errors) = Object::parse_all("t.yaml", text);
+        assert!(errors.is_empty(), "{errors:?}");
+        objects
+    }
+
+    fn config(text: &str) -> PodSecurityConfig {
+        let source = SourceFile::new("ac.yaml", text);
+        let root = parse_documents(source.text(), &Limits::default())
+            .remove(0)
+            .expect("parses")
+            .root;
+        parse_config(&root, &source, &Arc::from("ac.yaml"))
+            .expect("valid")
+            .pod_security
+    }
+
+    const NAMESPACES: &str = "apiVersion: v1
+kind: Namespace
+metadata:
+  name: strict
+  labels:
+    pod-security.kubernetes.io/enforce: baseline
+    pod-security.kubernetes.io/enforce-version: v1.18
+    pod-security.kubernetes.io/warn: restricted
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: open
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: typo
+  labels:
+    pod-security.kubernetes.io/enforce: Baseline
+    pod-security.kubernetes.io/audit-versoin: v1.2
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: open
+  labels: {pod-security.kubernetes.io/enforce: privileged}
+";
+
+    /// Unconfined seccomp: Baseline from v1.19 forbids it, v1.18 only looks at annotations.
+    fn pod(name: &str, ns: &str, extra: &str) -> String {
+        format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n{extra}  securityContext:\n    seccompProfile: {{type: Unconfined}}\n  containers:\n  - name: c\n    image: x\n"
+        )
+    }
+
+    #[test]
+    fn levels_and_violations_of_failed_levels() {
+        let text = format!(
+            "{}{}",
+            pod("p", "nowhere", "  hostIPC: true\n"),
+            "---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+        );
+        let objs = objects(&text);
+        let r = analyze(&objs, &Settings::default());
+        assert_eq!(r.workloads.len(), 1, "services are not workloads");
+        let w = &r.workloads[0];
+        assert_eq!(w.level, Level::Privileged);
+        assert_eq!(w.label(), "Pod nowhere/p");
+        // Baseline first, then the Restricted ones not already listed (hostIPC is in both).
+        let ids: Vec<String> = w
+            .violations
+            .iter()
+            .map(|v| format!("{}/{}", v.level, v.control))
+            .collect();
+        assert_eq!(w.baseline_violations, 2);
+        assert_eq!(
+            ids[..3],
+            [
+                "baseline/hostNamespaces",
+                "baseline/seccompProfile_baseline",
+                "restricted/allowPrivilegeEscalation"
+            ]
+        );
+        assert_eq!(
+            ids.iter()
+                .filter(|i| *i == "baseline/hostNamespaces")
+                .count(),
+            1
+        );
+        // Missing fields are told apart from present ones.
+        assert!(
+            w.missing
+                .contains(&"spec.containers[0].securityContext.allowPrivilegeEscalation".into())
+        );
+        assert!(!w.missing.contains(&"spec.hostIPC".into()));
+        // No Namespace object and no configuration: nothing to say about admission.
+        assert!(w.admission.is_none());
+        // At v1.18 the seccomp field is not checked by Baseline.
+        let old = analyze(
+            &objs,
+            &Settings {
+                version: Version::V(18),
+                ..Settings::default()
+            },
+        );
+        assert_eq!(old.workloads[0].baseline_violations, 1);
+    }
+
+    #[test]
+    fn namespaces_enforce_at_their_own_version() {
+        let text = format!(
+            "{NAMESPACES}{}{}",
+            pod("a", "strict", ""),
+            pod("b", "open", "")
+        );
+        let objs = objects(&text);
+        let r = analyze(&objs, &Settings::default());
+        let a = r.workloads[0].admission.as_ref().expect("namespace known");
+        // Enforce baseline at v1.18: the seccomp field is not looked at, so allowed.
+        let enforce = a.enforce().expect("not exempt");
+        assert_eq!(enforce.policy.to_string(), "baseline:v1.18");
+        assert!(enforce.allowed() && !a.rejected());
+        // The evaluated version (latest) fails Baseline all the same.
+        assert_eq!(r.workloads[0].level, Level::Privileged);
+        let warn = &a.modes[2];
+        assert_eq!((warn.mode, warn.allowed()), (Mode::Warn, false));
+        // At Restricted, the Restricted seccomp control replaces the Baseline one.
+        assert!(
+            warn.controls()
+                .contains(&"restricted/seccompProfile_restricted".into())
+        );
+        // "open" has no labels (the first definition wins): privileged, allowed.
+        let b = r.workloads[1].admission.as_ref().expect("namespace known");
+        assert!(!b.rejected());
+        assert_eq!(b.enforce().map(|m| m.policy.level), Some(Level::Privileged));
+
+        let ns: Vec<(&str, Vec<&str>)> = r
+            .namespaces
+            .iter()
+            .map(|n| (n.name.as_str(), n.problems.iter().map(|p| p.kind).collect()))
+            .collect();
+        assert_eq!(
+            ns,
+            [
+                ("strict", vec![]),
+                ("open", vec!["no-enforce-label"]),
+                ("typo", vec!["invalid-label", "unknown-label"]),
+                ("open", vec!["duplicate-namespace", "enforce-privileged"]),
+            ]
+        );
+        let typo = &r.namespaces[2];
+        // An invalid enforce level fails closed, as upstream.
+        assert_eq!(typo.policy.enforce.level, Level::Restricted);
+        assert!(
+            typo.problems[0]
+                .message
+                .ends_with("Pod Security Admission uses restricted")
+        );
+        let loc = typo.problems[0].location.as_ref().expect("located");
+        assert_eq!((loc.start.line, loc.start.column), (20, 41));
+        assert_eq!(
+            typo.labels,
+            [
+                (
+                    "pod-security.kubernetes.io/enforce".to_string(),
+                    "Baseline".to_string()
+                ),
+                (
+                    "pod-security.kubernetes.io/audit-versoin".to_string(),
+                    "v1.2".to_string()
+                )
+            ]
+        );
+        assert_eq!(
+            (r.namespaces[0].workloads, r.namespaces[0].rejected),
+            (1, 0)
+        );
+        assert_eq!(r.namespaces[1].workloads, 1);
+    }
+
+    #[test]
+    fn configuration_defaults_and_exemptions() {
+        let cfg = config(
+            "apiVersion: pod-security.admission.config.k8s.io/v1
+kind: PodSecurityConfiguration
+defaults: {enforce: baseline}
+exemptions:
+  namespaces: [kube-system]
+  runtimeClasses: [kata]
+  usernames: [admin]
+",
+        );
+        let text = format!(
+            "{NAMESPACES}{}{}{}{}",
+            pod("unlabelled", "elsewhere", ""),
+            pod("system", "kube-system", ""),
+            pod("sandboxed", "elsewhere", "  runtimeClassName: kata\n"),
+            pod("labelled", "strict", "")
+        );
+        let objs = objects(&text);
+        let settings = Settings {
+            config: Some(cfg),
+            ..Settings::default()
+        };
+        let r = analyze(&objs, &settings);
+        let adm = |i: usize| r.workloads[i].admission.clone().expect("configured");
+        // A namespace that is not among the inputs gets the configured defaults.
+        let a = adm(0);
+        assert!(!a.namespace_found && a.rejected());
+        assert_eq!(a.exempt, None);
+        assert_eq!(
+            adm(1).exempt,
+            Some(Exemption::Namespace("kube-system".into()))
+        );
+        assert_eq!(adm(2).exempt, Some(Exemption::RuntimeClass("kata".into())));
+        assert!(!adm(2).rejected());
+        // Labels win over the defaults.
+        assert!(adm(3).namespace_found && !adm(3).rejected());
+        // The unlabelled namespace "open" is now admitted at the default baseline.
+        let open = &r.namespaces[1];
+        assert_eq!(open.policy.enforce.level, Level::Baseline);
+        assert!(
+            open.problems[0]
+                .message
+                .contains("configured default baseline:latest")
+        );
+        // As user "admin", nothing is checked.
+        let as_admin = analyze(
+            &objs,
+            &Settings {
+                username: Some("admin".into()),
+                ..settings
+            },
+        );
+        assert_eq!(
+            as_admin.workloads[0]
+                .admission
+                .as_ref()
+                .and_then(|a| a.exempt.clone()),
+            Some(Exemption::Username("admin".into()))
+        );
+        assert_eq!(
+            status(&as_admin, &[], Some(Level::Privileged)),
+            ExitStatus::Clean
+        );
+    }
+
+    #[test]
+    fn gate_and_summary() {
+        let text = format!("{NAMESPACES}{}", pod("a", "strict", ""));
+        let objs = objects(&text);
+        let r = analyze(&objs, &Settings::default());
+        assert_eq!(status(&r, &[], None), ExitStatus::Clean);
+        assert_eq!(status(&r, &[], Some(Level::Baseline)), ExitStatus::Findings);
+        let error = InputError {
+            path: "bad.yaml".into(),
+            line: None,
+            column: None,
+            message: "cannot read".into(),
+        };
+        assert_eq!(
+            status(&r, std::slice::from_ref(&error), Some(Level::Baseline)),
+            ExitStatus::Error
+        );
+        assert_eq!(
+            summary_line(&r, 1, Some(Level::Baseline)),
+            "1 workload at policy latest: 0 restricted, 0 baseline, 1 privileged; 1 fail baseline; 0 rejected by their namespace's enforce level; 4 namespaces with 5 label problems; 1 error"
+        );
+        // A pod rejected by its namespace fails the gate even when it meets the gate's level.
+        let rejected = format!(
+            "{NAMESPACES}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: r, namespace: typo}}\nspec:\n  containers: [{{name: c, image: x}}]\n"
+        );
+        let objs = objects(&rejected);
+        let r = analyze(&objs, &Settings::default());
+        assert!(r.workloads[0].meets(Level::Baseline));
+        assert!(
+            r.workloads[0]
+                .admission
+                .as_ref()
+                .is_some_and(Admission::rejected)
+        );
+        assert_eq!(status(&r, &[], Some(Level::Baseline)), ExitStatus::Findings);
+    }
+
+    #[test]
+    fn json_shape() {
+        let text = format!("{NAMESPACES}{}", pod("a", "strict", ""));
+        let objs = objects(&text);
+        let r = analyze(&objs, &Settings::default());
+        let j = to_json(&r, &[], Some(Level::Restricted));
+        assert_eq!(j["version"], 1);
+        assert_eq!(j["gate"], "restricted");
+        let w = &j["workloads"][0];
+        assert_eq!(
+            w["object"],
+            json!({"apiVersion": "v1", "kind": "Pod", "namespace": "strict", "name": "a"})
+        );
+        assert_eq!(w["level"], "privileged");
+        assert_eq!(w["violations"][0]["control"], "seccompProfile_baseline");
+        assert_eq!(w["violations"][0]["level"], "baseline");
+        assert_eq!(w["violations"][0]["location"]["line"], 34);
+        assert_eq!(w["admission"]["enforce"]["allowed"], true);
+        assert_eq!(
+            w["admission"]["warn"]["controls"],
+            json!([
+                "restricted/allowPrivilegeEscalation",
+                "restricted/runAsNonRoot",
+                "restricted/seccompProfile_restricted",
+                "restricted/capabilities_restricted"
+            ])
+        );
+        assert_eq!(w["admission"]["enforce"]["version"], "v1.18");
+        assert_eq!(
+            j["namespaces"][2]["problems"][0]["problem"],
+            "invalid-label"
+        );
+        assert_eq!(
+            j["namespaces"][0]["labels"]["pod-security.kubernetes.io/enforce"],
+            "baseline"
+        );
+        assert_eq!(j["errors"], json!([]));
+    }
+
+    #[test]
+    fn fields_with_map_keys_are_found() {
+        let objs = objects(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {a.b/c: x}\nspec:\n  containers: [{name: c}]\n",
+        );
+        let o = &objs[0];
+        assert!(field_present(o, "metadata.annotations[a.b/c]"));
+        assert!(field_present(o, "spec.containers[0].name"));
+        assert!(!field_present(o, "spec.containers[0].securityContext"));
+        assert!(!field_present(o, "metadata.annotations[a.b/d]"));
+        assert!(!field_present(o, "spec.containers[0"));
+    }
 }
