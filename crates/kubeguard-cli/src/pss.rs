@@ -571,6 +571,12 @@ pub fn run(args: &PssArgs) -> Result<ExitStatus> {
         .into_iter()
         .flat_map(|(_, objects)| objects)
         .collect();
+    if objects.is_empty() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "warning: no valid Kubernetes objects found"
+        );
+    }
     let settings = Settings {
         version: args.version,
         config,
@@ -1099,6 +1105,14 @@ fn namespace_group<'a>(
             },
             None => elements.push(Lvl::NOTE.no_name().message(label).into()),
         }
+    }
+    if let Some(e) = &n.exempt {
+        elements.push(
+            Lvl::NOTE
+                .with_name("exempt")
+                .message(sanitize(&e.to_string()))
+                .into(),
+        );
     }
     elements.push(
         Lvl::NOTE
