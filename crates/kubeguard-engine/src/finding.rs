@@ -149,6 +149,27 @@ impl Finding {
         };
         (path, line, col, &self.check, &self.message)
     }
+
+    /// Compares by [`Finding::sort_key`], skipping the string comparisons of paths and check
+    /// names that are the same shared string (the common case: findings of one file).
+    pub fn cmp_output(&self, other: &Finding) -> std::cmp::Ordering {
+        fn shared_or(a: &Arc<str>, b: &Arc<str>) -> std::cmp::Ordering {
+            if Arc::ptr_eq(a, b) {
+                std::cmp::Ordering::Equal
+            } else {
+                a.cmp(b)
+            }
+        }
+        let location = match (&self.location, &other.location) {
+            (Some(a), Some(b)) => shared_or(&a.path, &b.path)
+                .then(a.start.line.cmp(&b.start.line))
+                .then(a.start.column.cmp(&b.start.column)),
+            (a, b) => a.is_some().cmp(&b.is_some()),
+        };
+        location
+            .then_with(|| shared_or(&self.check, &other.check))
+            .then_with(|| self.message.cmp(&other.message))
+    }
 }
 
 /// An input that could not be read or parsed; the rest of the run goes on.

@@ -62,18 +62,15 @@ impl Report {
         // Sort a permutation, then move each finding once: findings are large, and moving them
         // through a merge sort dominated the run time of reports with 100k+ findings.
         let mut order: Vec<usize> = (0..self.findings.len()).collect();
-        order.sort_by(|&a, &b| {
-            self.findings[a]
-                .sort_key()
-                .cmp(&self.findings[b].sort_key())
-        });
+        let f = &self.findings;
+        order.sort_unstable_by(|&a, &b| f[a].cmp_output(&f[b]).then(a.cmp(&b)));
         let mut slots: Vec<Option<Finding>> = std::mem::take(&mut self.findings)
             .into_iter()
             .map(Some)
             .collect();
         self.findings = order.into_iter().filter_map(|i| slots[i].take()).collect();
         self.findings
-            .dedup_by(|a, b| a.sort_key() == b.sort_key() && a.field == b.field);
+            .dedup_by(|a, b| a.cmp_output(b).is_eq() && a.field == b.field);
         self.errors.sort();
         self.errors.dedup();
         self.skipped.sort();

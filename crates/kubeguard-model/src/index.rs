@@ -325,6 +325,17 @@ mod tests {
     const OBJECTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      serviceAccountName: web\n      containers: [{name: c}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: shop}\nspec: {selector: {app: db}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: elsewhere}\nspec: {selector: {app: web}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: all, namespace: shop}\nspec: {podSelector: {}}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec: {selector: {matchLabels: {app: web}}, minAvailable: 1}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: shop}\nsubjects: [{kind: ServiceAccount, name: web}]\nroleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}\n";
 
     #[test]
+    fn objects_are_found_by_address() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n";
+        let ctx = context(text);
+        assert_eq!(ctx.index_of(&ctx.objects[0]), Some(0));
+        assert_eq!(ctx.index_of(&ctx.objects[1]), Some(1));
+        let other = context(text);
+        assert_eq!(ctx.index_of(&other.objects[1]), None);
+        assert_ne!(ctx.id(), other.id());
+    }
+
+    #[test]
     fn pod_owners_matching_agrees_with_a_scan() {
         let text = "kind: Pod\napiVersion: v1\nmetadata: {name: a, namespace: x, labels: {app: web, tier: 1}}\n---\nkind: Deployment\napiVersion: apps/v1\nmetadata: {name: b, namespace: x}\nspec: {template: {metadata: {labels: {app: web, tier: 2}}}}\n---\nkind: Deployment\napiVersion: apps/v1\nmetadata: {name: c}\nspec: {template: {metadata: {labels: {app: web, tier: 1}}}}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: d, namespace: x}\n";
         let ctx = context(text);

@@ -12,8 +12,8 @@ mod pod;
 mod selector;
 
 pub use index::Context;
-pub use memo::ObjectMemo;
 pub use locate::{FieldRef, Seg, anchor_span, locate, parse_path};
+pub use memo::ObjectMemo;
 pub use object::{NotAnObject, Object, WorkloadKind};
 pub use pod::{
     ContainerKind, ContainerView, Effective, Level, PodSpecView, entry_span, string_map,

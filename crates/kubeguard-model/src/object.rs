@@ -27,6 +27,8 @@ pub struct Object {
     pub namespace: Option<String>,
     /// Load warnings of the document (duplicate keys); only on the first object of a document.
     pub warnings: Vec<LoadWarning>,
+    /// [`WorkloadKind::of`] the group and kind, classified once (every check's scope asks).
+    workload: Option<WorkloadKind>,
 }
 
 /// Why a document yielded no object.
@@ -136,6 +138,8 @@ impl Object {
             .and_then(|m| m.get("namespace"))
             .and_then(Node::scalar_text)
             .filter(|s| !s.is_empty());
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let workload = WorkloadKind::of(group, &kind);
         Ok(Object {
             source: source.clone(),
             path: path.clone(),
@@ -146,6 +150,7 @@ impl Object {
             name,
             namespace,
             warnings,
+            workload,
         })
     }
 
@@ -216,7 +221,7 @@ impl Object {
 
     /// The workload class of this object, when it runs pods.
     pub fn workload_kind(&self) -> Option<WorkloadKind> {
-        WorkloadKind::of(self.group(), &self.kind)
+        self.workload
     }
 
     /// Whether KubeLinter's `DeploymentLike` scope matches: Pods and the controllers that run

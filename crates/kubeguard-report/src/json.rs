@@ -25,30 +25,82 @@ impl Reporter for JsonReporter {
         opts: &RenderOptions,
         out: &mut dyn io::Write,
     ) -> io::Result<()> {
-        let doc = JsonReport {
+        // Streamed: the head through serde, then each finding and error serialized on its own
+        // into a reused buffer, indented, and written in large chunks. The bytes are those
+        // `serde_json::to_writer_pretty` writes for the whole `JsonReport`, without holding
+        // the whole report (or making one small write per token, which dominated large runs).
+        let head = JsonHead {
             version: JSON_FORMAT_VERSION,
             tool: JsonTool {
                 name: "kubeguard",
                 version: opts.tool_version,
             },
             summary: summary(report),
-            findings: shown(report, opts.show_suppressed)
-                .map(|f| finding(report, f))
-                .collect(),
-            errors: report.errors.iter().map(error).collect(),
         };
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(other_error)?;
-        out.write_all(b"\n")
+        let mut buf = serde_json::to_vec_pretty(&head).map_err(other_error)?;
+        // Reopen the head's object: drop its closing "\n}".
+        buf.truncate(buf.len().saturating_sub(2));
+        let mut chunk = Vec::with_capacity(4096);
+        write_array(
+            out,
+            &mut buf,
+            &mut chunk,
+            "findings",
+            shown(report, opts.show_suppressed).map(|f| finding(report, f)),
+        )?;
+        write_array(
+            out,
+            &mut buf,
+            &mut chunk,
+            "errors",
+            report.errors.iter().map(error),
+        )?;
+        buf.extend_from_slice(b"\n}\n");
+        out.write_all(&buf)
     }
 }
 
+/// Appends `,\n  "name": [ ... ]` with each item pretty-printed at depth 2, flushing `buf` to
+/// `out` whenever it grows past 64 KiB.
+fn write_array<T: Serialize>(
+    out: &mut dyn io::Write,
+    buf: &mut Vec<u8>,
+    chunk: &mut Vec<u8>,
+    name: &str,
+    items: impl Iterator<Item = T>,
+) -> io::Result<()> {
+    buf.extend_from_slice(b",\n  ");
+    serde_json::to_writer(&mut *buf, name).map_err(other_error)?;
+    buf.extend_from_slice(b": [");
+    let mut empty = true;
+    for item in items {
+        buf.extend_from_slice(if empty { b"\n    " } else { b",\n    " });
+        empty = false;
+        chunk.clear();
+        serde_json::to_writer_pretty(&mut *chunk, &item).map_err(other_error)?;
+        // Strings never contain a raw newline (JSON escapes it), so every newline byte is
+        // a line break of the layout and takes the item's indentation.
+        for (i, line) in chunk.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                buf.extend_from_slice(b"\n    ");
+            }
+            buf.extend_from_slice(line);
+        }
+        if buf.len() > 64 * 1024 {
+            out.write_all(buf)?;
+            buf.clear();
+        }
+    }
+    buf.extend_from_slice(if empty { b"]" } else { b"\n  ]" });
+    Ok(())
+}
+
+/// The members of the report before its arrays; [`JsonFinding`] and [`JsonError`] follow.
 #[derive(Serialize)]
-struct JsonReport<'a> {
+struct JsonHead {
     version: u32,
     tool: JsonTool,
     summary: JsonSummary,
-    findings: Vec<JsonFinding<'a>>,
-    errors: Vec<JsonError<'a>>,
 }
 
 #[derive(Serialize)]

@@ -65,9 +65,12 @@
 //! object (O(N²)). The expression itself may still be O(N) per object (`objects.exists`),
 //! so O(N²) per context.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use cel::common::ast::{CallExpr, ComprehensionExpr, Expr, IdedExpr, SelectExpr, operators};
+use cel::common::ast::{
+    CallExpr, ComprehensionExpr, Expr, IdedExpr, LiteralValue, SelectExpr, operators,
+};
 use cel::common::types::{CelInt, CelNull};
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
@@ -116,6 +119,10 @@ struct CelCheck {
     env: Arc<Env>,
     expr: IdedExpr,
     uses_objects: bool,
+    /// The parts of `object` the expression reads, when it only reads selection chains of it
+    /// (`object.spec.x`, `object.?spec.?x`, `has(object.spec.x)`): only those subtrees are
+    /// converted. `None`: the whole object.
+    object_prune: Option<Prune>,
     /// The `objects` lists of the last few contexts (objects run in parallel, contexts may).
     cache: Mutex<Vec<Arc<ObjectsEntry>>>,
 }
@@ -163,12 +170,14 @@ impl CelCheck {
             .parse(source)
             .map_err(|e| format!("invalid CEL expression: {e}"))?;
         let uses_objects = expr.references().has_variable("objects");
+        let object_prune = field_paths(&expr, "object").map(|p| Prune::from_paths(&p));
         let mut next_id = max_id(&expr) + 1;
         lenient_has(&mut expr, &mut next_id);
         Ok(CelCheck {
             env: Arc::new(env),
             expr,
             uses_objects,
+            object_prune,
             cache: Mutex::default(),
         })
     }
@@ -179,12 +188,13 @@ impl CelCheck {
         let all: Option<&dyn Val> = entry.as_ref().map(|e| e.val(ctx));
         // `object` is borrowed from `objects` when it is there, else converted.
         let own = all.and_then(|list| {
-            let i = index_in(&ctx.objects, obj)?;
+            let i = ctx.index_of(obj)?;
             list.as_indexer()?.get(&CelInt::from(i as i64)).ok()
         });
-        let object = match own {
-            Some(v) => v,
-            None => CowVal::from(to_val(&obj.root)),
+        let object = match (own, &self.object_prune) {
+            (Some(v), _) => v,
+            (None, Some(prune)) => CowVal::from(value_to_val(to_cel_pruned(&obj.root, prune))),
+            (None, None) => CowVal::from(to_val(&obj.root)),
         };
         let vars = Vars {
             object: object.as_ref(),
@@ -299,6 +309,102 @@ fn to_cel(node: &Node) -> Value {
     }
 }
 
+/// The field paths of a mapping-valued variable `var` that `e` reads, when every use of `var`
+/// is a chain of field selections (`var.a.b`, `var.?a.?b`, `has(var.a.b)`): converting those
+/// subtrees is enough. `None` when `var` is used any other way (passed whole, iterated,
+/// shadowed by a comprehension variable).
+fn field_paths(e: &IdedExpr, var: &str) -> Option<BTreeSet<Vec<String>>> {
+    /// The path of `e` when it is a selection chain rooted at `var`.
+    fn chain(e: &IdedExpr, var: &str) -> Option<Vec<String>> {
+        let (operand, field) = match &e.expr {
+            Expr::Ident(n) if n == var => return Some(Vec::new()),
+            Expr::Select(s) => (&*s.operand, s.field.clone()),
+            Expr::Call(c)
+                if c.func_name == operators::OPT_SELECT
+                    && c.target.is_none()
+                    && c.args.len() == 2 =>
+            {
+                match &c.args[1].expr {
+                    Expr::Literal(LiteralValue::String(f)) => (&c.args[0], f.inner().to_string()),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let mut path = chain(operand, var)?;
+        path.push(field);
+        Some(path)
+    }
+    fn walk(e: &IdedExpr, var: &str, out: &mut BTreeSet<Vec<String>>) -> bool {
+        if let Some(path) = chain(e, var) {
+            if path.is_empty() {
+                return false;
+            }
+            out.insert(path);
+            return true;
+        }
+        match &e.expr {
+            Expr::Comprehension(c)
+                if c.iter_var == var
+                    || c.accu_var == var
+                    || c.iter_var2.as_deref() == Some(var) =>
+            {
+                false
+            }
+            _ => children(e).into_iter().all(|child| walk(child, var, out)),
+        }
+    }
+    let mut paths = BTreeSet::new();
+    walk(e, var, &mut paths).then_some(paths)
+}
+
+/// The fields to keep at one level of a pruned conversion: `None` keeps the whole subtree.
+#[derive(Debug, Default, PartialEq)]
+struct Prune(BTreeMap<String, Option<Prune>>);
+
+impl Prune {
+    fn from_paths(paths: &BTreeSet<Vec<String>>) -> Prune {
+        let mut root = Prune::default();
+        for path in paths {
+            let mut level = &mut root;
+            for (i, field) in path.iter().enumerate() {
+                let last = i + 1 == path.len();
+                let slot = level
+                    .0
+                    .entry(field.clone())
+                    .or_insert_with(|| Some(Prune::default()));
+                if last {
+                    *slot = None;
+                }
+                match slot {
+                    Some(next) => level = next,
+                    None => break,
+                }
+            }
+        }
+        root
+    }
+}
+
+/// Converts the parts of `node` that `prune` keeps (the rest is never read).
+fn to_cel_pruned(node: &Node, prune: &Prune) -> Value {
+    let Some(m) = node.as_map() else {
+        return to_cel(node);
+    };
+    let map: std::collections::HashMap<Key, CelValue> = m
+        .iter()
+        .filter_map(|(k, v)| {
+            let keep = prune.0.get(k)?;
+            let value = match keep {
+                None => to_cel(v),
+                Some(p) => to_cel_pruned(v, p),
+            };
+            Some((Key::String(Arc::new(k.to_string())), value))
+        })
+        .collect();
+    Value::Map(Map { map: Arc::new(map) })
+}
+
 /// The largest node id of `e`.
 fn max_id(e: &IdedExpr) -> u64 {
     let mut m = e.id;
@@ -407,15 +513,6 @@ fn take(next: &mut u64) -> u64 {
     id
 }
 
-/// The position of `obj` in `objects` when it is one of its elements, in constant time (the
-/// address arithmetic is checked against the element found, so a foreign object gives `None`).
-fn index_in(objects: &[Object], obj: &Object) -> Option<usize> {
-    let size = std::mem::size_of::<Object>().max(1);
-    let offset = (obj as *const Object as usize).checked_sub(objects.as_ptr() as usize)?;
-    let i = offset / size;
-    (offset % size == 0 && objects.get(i).is_some_and(|o| std::ptr::eq(o, obj))).then_some(i)
-}
-
 /// The sub-expressions of map or struct literal entries.
 fn entry_children(entries: &[cel::common::ast::IdedEntryExpr]) -> Vec<&cel::common::ast::IdedExpr> {
     entries
@@ -429,16 +526,6 @@ fn entry_children(entries: &[cel::common::ast::IdedEntryExpr]) -> Vec<&cel::comm
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn objects_are_found_by_address() {
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n";
-        let objects = kubeguard_model::Object::parse_all("t.yaml", text).0;
-        assert_eq!(super::index_in(&objects, &objects[0]), Some(0));
-        assert_eq!(super::index_in(&objects, &objects[1]), Some(1));
-        let other = kubeguard_model::Object::parse_all("u.yaml", text).0;
-        assert_eq!(super::index_in(&objects, &other[1]), None);
-    }
-
     use super::*;
 
     fn objects(yaml: &str) -> Context {
@@ -458,6 +545,53 @@ mod tests {
     }
 
     const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  annotations:\n    x: \"true\"\nspec:\n  replicas: 1\n";
+
+    #[test]
+    fn only_the_paths_read_are_converted() {
+        let paths = |src: &str| {
+            let c = CelCheck::compile(src).expect("compiles");
+            field_paths(&c.expr, "object")
+                .map(|p| p.into_iter().map(|v| v.join(".")).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            paths(
+                "has(object.spec.x) && object.?metadata.?name.orValue('') == object.kind ? 'x' : ''"
+            ),
+            Some(vec![
+                "kind".to_string(),
+                "metadata.name".into(),
+                "spec".into(),
+                "spec.x".into()
+            ])
+        );
+        assert_eq!(
+            paths("object.spec.containers[0].name"),
+            Some(vec!["spec.containers".to_string()])
+        );
+        // Used whole, or shadowed: everything is converted.
+        assert_eq!(paths("string(object)"), None);
+        assert_eq!(paths("size(object) > 1 ? 'x' : ''"), None);
+        assert_eq!(paths("[1].exists(object, object == 1) ? 'x' : ''"), None);
+        assert_eq!(paths("cel.bind(object, 1, 'x')"), None);
+        // A path and its prefix: the prefix's whole subtree is kept.
+        let p = Prune::from_paths(&[vec!["a".to_string(), "b".into()], vec!["a".into()]].into());
+        assert_eq!(p, Prune([("a".to_string(), None)].into()));
+        let p = Prune::from_paths(&[vec!["a".to_string()], vec!["a".into(), "b".into()]].into());
+        assert_eq!(p, Prune([("a".to_string(), None)].into()));
+        // Pruned objects answer like whole ones, including for absent fields.
+        for check in [
+            "object.spec.replicas < 2 ? 'few: ' + object.metadata.name : ''",
+            "has(object.status) ? 'status' : 'none'",
+            "has(object.spec.template.spec) ? 'spec' : 'none'",
+            "object.?status.?x.orValue('absent')",
+            "object.spec.template.spec.containers.map(c, c.name).join(',')",
+            "string(object.spec.template.metadata)",
+        ] {
+            let pruned = run(check, DEPLOY);
+            let whole = run(&format!("size(object) >= 0 ? ({check}) : ''"), DEPLOY);
+            assert_eq!(pruned, whole, "{check}");
+        }
+    }
 
     #[test]
     fn returns_message_or_passes() {

@@ -24,8 +24,8 @@ use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Templa
 use kubeguard_model::{Context, Object, locate, parse_path, string_map};
 use kubeguard_source::Node;
 
-use crate::util::{go_map, selects_some_pod};
 use crate::util::k8s_labels::LabelSelectorSpec;
+use crate::util::{go_map, selects_some_pod};
 
 /// The template.
 pub struct DanglingService;
