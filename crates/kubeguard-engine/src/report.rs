@@ -1,6 +1,8 @@
 //! The result of a run, handed to reporters: findings, input errors, skipped inputs and a summary.
 
 use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 use std::sync::Arc;
 
 use kubeguard_source::SourceFile;
@@ -63,7 +65,7 @@ impl Report {
         // through a merge sort dominated the run time of reports with 100k+ findings.
         let mut order: Vec<usize> = (0..self.findings.len()).collect();
         let f = &self.findings;
-        order.sort_unstable_by(|&a, &b| f[a].cmp_output(&f[b]).then(a.cmp(&b)));
+        order.par_sort_unstable_by(|&a, &b| f[a].cmp_output(&f[b]).then(a.cmp(&b)));
         let mut slots: Vec<Option<Finding>> = std::mem::take(&mut self.findings)
             .into_iter()
             .map(Some)

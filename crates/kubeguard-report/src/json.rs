@@ -6,6 +6,7 @@
 use std::io;
 
 use kubeguard_engine::{Finding, InputError, Report, Severity};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::format::{RenderOptions, Reporter};
@@ -25,10 +26,10 @@ impl Reporter for JsonReporter {
         opts: &RenderOptions,
         out: &mut dyn io::Write,
     ) -> io::Result<()> {
-        // Streamed: the head through serde, then each finding and error serialized on its own
-        // into a reused buffer, indented, and written in large chunks. The bytes are those
-        // `serde_json::to_writer_pretty` writes for the whole `JsonReport`, without holding
-        // the whole report (or making one small write per token, which dominated large runs).
+        // Streamed: the head through serde, then the findings and errors, each serialized on
+        // its own (in parallel, a window at a time), indented and written in order. The bytes
+        // are those `serde_json::to_writer_pretty` writes for the whole report, without
+        // holding it all in memory or making one small write per token.
         let head = JsonHead {
             version: JSON_FORMAT_VERSION,
             tool: JsonTool {
@@ -40,58 +41,60 @@ impl Reporter for JsonReporter {
         let mut buf = serde_json::to_vec_pretty(&head).map_err(other_error)?;
         // Reopen the head's object: drop its closing "\n}".
         buf.truncate(buf.len().saturating_sub(2));
-        let mut chunk = Vec::with_capacity(4096);
-        write_array(
-            out,
-            &mut buf,
-            &mut chunk,
-            "findings",
-            shown(report, opts.show_suppressed).map(|f| finding(report, f)),
-        )?;
-        write_array(
-            out,
-            &mut buf,
-            &mut chunk,
-            "errors",
-            report.errors.iter().map(error),
-        )?;
+        let findings: Vec<&Finding> = shown(report, opts.show_suppressed).collect();
+        write_array(out, &mut buf, "findings", &findings, |f| finding(report, f))?;
+        let errors: Vec<&InputError> = report.errors.iter().collect();
+        write_array(out, &mut buf, "errors", &errors, error)?;
         buf.extend_from_slice(b"\n}\n");
         out.write_all(&buf)
     }
 }
 
-/// Appends `,\n  "name": [ ... ]` with each item pretty-printed at depth 2, flushing `buf` to
-/// `out` whenever it grows past 64 KiB.
-fn write_array<T: Serialize>(
+/// Appends `,\n  "name": [ ... ]` with each item pretty-printed at depth 2. Items are
+/// serialized in parallel, a bounded window at a time, and written in order.
+fn write_array<'a, I: Sync, T: Serialize>(
     out: &mut dyn io::Write,
     buf: &mut Vec<u8>,
-    chunk: &mut Vec<u8>,
     name: &str,
-    items: impl Iterator<Item = T>,
+    items: &[&'a I],
+    view: impl Fn(&'a I) -> T + Sync,
 ) -> io::Result<()> {
+    const WINDOW: usize = 8192;
+    const CHUNK: usize = 256;
     buf.extend_from_slice(b",\n  ");
     serde_json::to_writer(&mut *buf, name).map_err(other_error)?;
     buf.extend_from_slice(b": [");
-    let mut empty = true;
-    for item in items {
-        buf.extend_from_slice(if empty { b"\n    " } else { b",\n    " });
-        empty = false;
-        chunk.clear();
-        serde_json::to_writer_pretty(&mut *chunk, &item).map_err(other_error)?;
-        // Strings never contain a raw newline (JSON escapes it), so every newline byte is
-        // a line break of the layout and takes the item's indentation.
-        for (i, line) in chunk.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                buf.extend_from_slice(b"\n    ");
-            }
-            buf.extend_from_slice(line);
-        }
-        if buf.len() > 64 * 1024 {
-            out.write_all(buf)?;
-            buf.clear();
+    for (w, window) in items.chunks(WINDOW).enumerate() {
+        let parts: Vec<io::Result<Vec<u8>>> = window
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut part = Vec::with_capacity(chunk.len() * 1024);
+                let mut one = Vec::with_capacity(1024);
+                for (i, item) in chunk.iter().enumerate() {
+                    let first = w == 0 && c == 0 && i == 0;
+                    part.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    one.clear();
+                    serde_json::to_writer_pretty(&mut one, &view(*item)).map_err(other_error)?;
+                    // Strings never contain a raw newline (JSON escapes it), so every newline
+                    // byte is a line break of the layout and takes the item's indentation.
+                    for (n, line) in one.split(|&b| b == b'\n').enumerate() {
+                        if n > 0 {
+                            part.extend_from_slice(b"\n    ");
+                        }
+                        part.extend_from_slice(line);
+                    }
+                }
+                Ok(part)
+            })
+            .collect();
+        out.write_all(buf)?;
+        buf.clear();
+        for part in parts {
+            out.write_all(&part?)?;
         }
     }
-    buf.extend_from_slice(if empty { b"]" } else { b"\n  ]" });
+    buf.extend_from_slice(if items.is_empty() { b"]" } else { b"\n  ]" });
     Ok(())
 }
 
