@@ -326,6 +326,11 @@ pub struct Violation {
 /// property).
 pub fn validate(validator: &Validator, instance: &Json) -> Vec<Violation> {
     let mut out = Vec::new();
+    // Most objects are valid, and the boolean check is several times cheaper than collecting
+    // errors with their paths.
+    if validator.is_valid(instance) {
+        return out;
+    }
     for err in validator.iter_errors(instance) {
         violations_of(&err, &mut out);
     }
