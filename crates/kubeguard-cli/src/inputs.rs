@@ -313,7 +313,21 @@ fn helm_chart(
     loaded: &mut Loaded,
 ) {
     match render::helm(&opts.renderers, &opts.helm, chart, display) {
-        Ok(docs) => push_rendered(docs, &format!("{display}#helm"), inputs),
+        Ok(mut docs) => {
+            // `--ignore-paths` applies to the rendered templates too (`chart/charts/**` leaves
+            // the subcharts out), as KubeLinter applies it to the chart's files.
+            docs.retain(|(shown, _)| {
+                let ignored = is_ignored(&opts.ignore, Path::new(shown));
+                if ignored {
+                    loaded.skipped.push(Skipped {
+                        path: shown.clone(),
+                        reason: "matches --ignore-paths".into(),
+                    });
+                }
+                !ignored
+            });
+            push_rendered(docs, &format!("{display}#helm"), inputs)
+        }
         Err(message) => loaded.errors.push(InputError {
             path: display.to_owned(),
             line: None,

@@ -351,7 +351,17 @@ fn split_helm(text: &str, display: &str, strip_chart: bool) -> Rendered {
         if !entry.is_empty() {
             entry.push_str("---\n");
         }
-        entry.push_str(doc);
+        // Without Helm's `---` and `# Source:` lines, the first document of a template keeps
+        // the template's line numbers wherever the template adds or removes no lines above.
+        let mut body = doc;
+        while let Some(first) = body.lines().next() {
+            let header = first.trim_end() == "---" || first.starts_with("# Source: ");
+            if !header {
+                break;
+            }
+            body = body.get(first.len() + 1..).unwrap_or("");
+        }
+        entry.push_str(body);
         if !doc.ends_with('\n') {
             entry.push('\n');
         }
@@ -525,6 +535,9 @@ mod tests {
         assert!(
             r[0].1.contains("name: a") && r[0].1.contains("---\n") && r[0].1.contains("name: c")
         );
+        // Helm's header lines are dropped, so the template's own lines line up.
+        assert!(r[1].1.starts_with("apiVersion: apps/v1\n"), "{}", r[1].1);
+        assert!(r[0].1.starts_with("apiVersion: v1\n"), "{}", r[0].1);
         let r = split_helm(text, "web-1.0.tgz", false);
         assert_eq!(r[0].0, "web-1.0.tgz/web/templates/svc.yaml");
     }
