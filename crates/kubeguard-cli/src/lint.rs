@@ -248,6 +248,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     report.summary.files = loaded.files;
     report.summary.documents = loaded.documents;
     report.summary.objects = objects;
+    report.summary.notes = engine.notes();
     report.finish();
 
     let mut stderr = anstream::stderr();

@@ -882,3 +882,55 @@ fn helm_charts_are_rendered_by_real_helm() {
     let finding = &v["findings"][0];
     assert_eq!(finding["object"]["namespace"], "prod");
 }
+
+#[test]
+fn schema_validation_counts_kinds_without_a_schema() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write_all(
+        dir.path(),
+        &[(
+            "in.yaml",
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: b}\n---\napiVersion: example.com/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+        )],
+    );
+    let args = [
+        "lint",
+        "--do-not-auto-add-defaults",
+        "--include",
+        "schema-validation",
+    ];
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .args(args)
+        .args(["--format", "json", "in.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out.stdout);
+    assert_eq!(
+        v["summary"]["notes"],
+        serde_json::json!([
+            "schema-validation: 3 objects not validated, no schema for: example.com/v1/CustomResourceDefinition (1), example.com/v1/Widget (2)"
+        ])
+    );
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .args(args)
+        .arg("in.yaml")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("note: schema-validation: 3 objects not validated"),
+        "{text}"
+    );
+    // Without such kinds there is no note at all.
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .args(args)
+        .args(["--format", "json", "-"])
+        .write_stdin("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+        .output()
+        .expect("runs");
+    assert!(json_of(&out.stdout)["summary"].get("notes").is_none());
+}

@@ -249,6 +249,20 @@ impl Engine {
         self.checks.iter().map(|c| &c.meta)
     }
 
+    /// The notes of the enabled checks (see [`CheckFn::notes`]), each as `<check>: <note>`, in
+    /// check order.
+    pub fn notes(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .flat_map(|c| {
+                c.logic
+                    .notes()
+                    .into_iter()
+                    .map(move |n| format!("{}: {n}", c.meta.name))
+            })
+            .collect()
+    }
+
     /// Runs every enabled check on every object of `ctx`, objects in parallel. Findings
     /// come back in object order, then check order; suppressed ones are flagged, not dropped.
     pub fn run(&self, ctx: &Context, opts: &RunOptions) -> Vec<Finding> {

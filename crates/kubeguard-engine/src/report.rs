@@ -39,6 +39,8 @@ pub struct Summary {
     pub errors: usize,
     /// Unsuppressed findings per severity.
     pub by_severity: BTreeMap<&'static str, usize>,
+    /// What checks passed over (`schema-validation: 3 objects not validated, ...`).
+    pub notes: Vec<String>,
 }
 
 /// Everything a reporter needs.

@@ -125,6 +125,12 @@ impl Diagnostic {
 pub trait CheckFn: Send + Sync {
     /// Examines one object of a lint context and pushes diagnostics.
     fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>);
+
+    /// What the check passed over so far in this run, for the summary (e.g. objects
+    /// `schema-validation` had no schema for). Empty by default.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A template: named, documented, parameterised check logic.

@@ -100,10 +100,10 @@ fn write_array<'a, I: Sync, T: Serialize>(
 
 /// The members of the report before its arrays; [`JsonFinding`] and [`JsonError`] follow.
 #[derive(Serialize)]
-struct JsonHead {
+struct JsonHead<'a> {
     version: u32,
     tool: JsonTool,
-    summary: JsonSummary,
+    summary: JsonSummary<'a>,
 }
 
 #[derive(Serialize)]
@@ -113,7 +113,7 @@ struct JsonTool {
 }
 
 #[derive(Serialize)]
-struct JsonSummary {
+struct JsonSummary<'a> {
     files: usize,
     documents: usize,
     objects: usize,
@@ -122,6 +122,8 @@ struct JsonSummary {
     suppressed: usize,
     errors: usize,
     by_severity: BySeverity,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 /// Most severe first; every key always present.
@@ -188,7 +190,7 @@ struct JsonError<'a> {
     message: &'a str,
 }
 
-fn summary(report: &Report) -> JsonSummary {
+fn summary(report: &Report) -> JsonSummary<'_> {
     let s = &report.summary;
     JsonSummary {
         files: s.files,
@@ -205,6 +207,7 @@ fn summary(report: &Report) -> JsonSummary {
             low: severity_count(report, Severity::Low),
             info: severity_count(report, Severity::Info),
         },
+        notes: &s.notes,
     }
 }
 

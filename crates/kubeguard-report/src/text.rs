@@ -61,6 +61,9 @@ impl Reporter for TextReporter {
             writeln!(out)?;
         }
 
+        for note in &report.summary.notes {
+            writeln!(out, "{}: {}", styles.skipped.paint("note"), sanitize(note))?;
+        }
         let summary = summary_line(report);
         let style = if report.summary.findings > 0 || report.summary.errors > 0 {
             styles.bold

@@ -11,6 +11,9 @@
 //!   among the linted objects, honouring `nullable`, `x-kubernetes-int-or-string` and
 //!   `x-kubernetes-preserve-unknown-fields`;
 //! - other kinds have no schema: they are skipped with `ignoreMissingSchemas`, else reported.
+//!   Either way they are counted by `apiVersion/kind` in a note of the run's summary
+//!   (`schema-validation: 3 objects not validated, no schema for: example.com/v1/Widget (2),
+//!   ...`; `summary.notes` in JSON).
 //!
 //! With `strict`, properties a schema does not declare are reported (the API server would drop
 //! them silently). `skipKinds` and `rejectKinds` take kinds (`Deployment`) or `apiVersion/Kind`
@@ -33,7 +36,7 @@
 //!   `ignoreMissingSchemas`) and `error while processing resource: prohibited resource kind
 //!   <Kind>` (`rejectKinds`), at the object.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use jsonschema::Validator;
@@ -113,6 +116,7 @@ impl Template for Kubeconform {
             skip: params.strings("skipKinds"),
             reject: params.strings("rejectKinds"),
             crd_cache: Mutex::default(),
+            missing: Mutex::default(),
         }))
     }
 }
@@ -127,6 +131,8 @@ struct KubeconformCheck {
     skip: Vec<String>,
     reject: Vec<String>,
     crd_cache: CrdCache,
+    /// Objects passed over for want of a schema, by `apiVersion/kind` (summary notes).
+    missing: Mutex<BTreeMap<String, usize>>,
 }
 
 fn listed(list: &[String], obj: &Object) -> bool {
@@ -179,6 +185,20 @@ impl KubeconformCheck {
 }
 
 impl CheckFn for KubeconformCheck {
+    fn notes(&self) -> Vec<String> {
+        let missing = self.missing.lock().unwrap_or_else(PoisonError::into_inner);
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let total: usize = missing.values().sum();
+        let kinds: Vec<String> = missing.iter().map(|(k, n)| format!("{k} ({n})")).collect();
+        vec![format!(
+            "{total} object{} not validated, no schema for: {}",
+            if total == 1 { "" } else { "s" },
+            kinds.join(", ")
+        )]
+    }
+
     fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
         if listed(&self.skip, obj) {
             return;
@@ -196,6 +216,12 @@ impl CheckFn for KubeconformCheck {
         let validator = schema::builtin_validator(self.minor, &obj.api_version, &obj.kind)
             .or_else(|| crd_openapi(ctx, obj).and_then(|s| self.crd_validator(s)));
         let Some(validator) = validator else {
+            *self
+                .missing
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(format!("{}/{}", obj.api_version, obj.kind))
+                .or_default() += 1;
             if !self.ignore_missing {
                 out.push(Diagnostic::on_object(
                     obj,
