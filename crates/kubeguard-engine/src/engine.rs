@@ -366,7 +366,7 @@ impl Engine {
             location,
             field: d.field.path,
             references: check.references.clone(),
-            suppressed,
+            suppressed: suppressed.map(Box::new),
         }
     }
 }

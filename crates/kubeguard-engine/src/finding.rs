@@ -136,8 +136,9 @@ pub struct Finding {
     pub field: String,
     /// External references of the check.
     pub references: Arc<References>,
-    /// Set when the finding is suppressed.
-    pub suppressed: Option<Suppression>,
+    /// Set when the finding is suppressed (boxed: most findings are not, and a finding is
+    /// moved several times on its way to the output).
+    pub suppressed: Option<Box<Suppression>>,
 }
 
 impl Finding {

@@ -232,11 +232,11 @@ pub fn sample_report() -> Report {
             })),
             field: format!("{container}.securityContext.runAsUser"),
             references: refs_of("run-as-non-root"),
-            suppressed: Some(Suppression {
+            suppressed: Some(Box::new(Suppression {
                 kind: "comment",
                 source: "kubeguard:ignore run-as-non-root -- legacy image needs root".into(),
                 reason: Some("legacy image needs root".into()),
-            }),
+            })),
         },
         Finding {
             check: "host-network".into(),
