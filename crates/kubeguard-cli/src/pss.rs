@@ -5,7 +5,11 @@
 //! Inputs are read as `lint` reads them ([`crate::inputs::load`]: files, directories, stdin,
 //! Kustomize and Helm rendering). The analysis ([`analyze`]) is pure; this module then moves
 //! locations on rendered Kustomize objects back to their source files and renders text or
-//! JSON (the format is documented in `docs/pss.md`).
+//! JSON (the format is documented in `docs/pss.md`). When PodSecurityPolicy objects are among
+//! the inputs, [`psp`] adds their audit and the namespaces' migration to Pod Security
+//! Admission labels.
+
+pub mod psp;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, IsTerminal, Write};
@@ -61,15 +65,20 @@ impl ModeOutcome {
 
     /// The distinct controls violated, as `level/control`, in report order.
     pub fn controls(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for v in &self.violations {
-            let id = format!("{}/{}", v.level, v.control.id());
-            if !out.contains(&id) {
-                out.push(id);
-            }
-        }
-        out
+        distinct_controls(&self.violations)
     }
+}
+
+/// The distinct controls of `violations`, as `level/control`, in order.
+fn distinct_controls(violations: &[Violation]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in violations {
+        let id = format!("{}/{}", v.level, v.control.id());
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
 }
 
 /// What Pod Security Admission would do with a workload's pods.
@@ -191,6 +200,11 @@ pub struct PssReport {
     pub workloads: Vec<WorkloadReport>,
     /// Namespace objects in input order.
     pub namespaces: Vec<NamespaceReport>,
+    /// PodSecurityPolicy objects in input order (empty when there are none).
+    pub psps: Vec<psp::PspReport>,
+    /// Per namespace with workloads, the migration from PodSecurityPolicies to Pod Security
+    /// Admission labels (empty when no PodSecurityPolicy is among the inputs).
+    pub migration: Vec<psp::MigrationReport>,
 }
 
 /// Evaluates every workload and Namespace among `objects`.
@@ -302,10 +316,13 @@ pub fn analyze(objects: &[Object], settings: &Settings) -> PssReport {
             admission,
         });
     }
+    let (psps, migration) = psp::analyze(objects, settings.version);
     PssReport {
         version: settings.version,
         workloads,
         namespaces,
+        psps,
+        migration,
     }
 }
 
@@ -365,15 +382,19 @@ fn admission(
 }
 
 /// Whether `field` (`spec.containers[0].securityContext`, `metadata.annotations[a.b/c]`) is
-/// present in `obj`: bracketed parts are indices when numeric, map keys otherwise.
+/// present in `obj`.
 fn field_present(obj: &Object, field: &str) -> bool {
+    parse_field(field).is_some_and(|segs| locate(&obj.root, "", &segs).present)
+}
+
+/// The segments of a field path: dotted keys, bracketed parts are indices when numeric, map
+/// keys otherwise. `None` for an unclosed bracket.
+fn parse_field(field: &str) -> Option<Vec<Seg<'_>>> {
     let mut segs = Vec::new();
     let mut rest = field;
     while !rest.is_empty() {
         if let Some(inner) = rest.strip_prefix('[') {
-            let Some(end) = inner.find(']') else {
-                return false;
-            };
+            let end = inner.find(']')?;
             let key = &inner[..end];
             segs.push(match key.parse() {
                 Ok(i) => Seg::Index(i),
@@ -387,7 +408,7 @@ fn field_present(obj: &Object, field: &str) -> bool {
             rest = &rest_trimmed[end..];
         }
     }
-    locate(&obj.root, "", &segs).present
+    Some(segs)
 }
 
 /// The `pod-security.kubernetes.io/*` labels of a Namespace as written.
@@ -690,6 +711,13 @@ fn relocate(
             n.location = Some(l);
         }
     }
+    psp::relocate(
+        &mut report.psps,
+        &mut report.migration,
+        objects,
+        remapper,
+        sources,
+    );
 }
 
 fn relocate_violations(
@@ -823,14 +851,18 @@ pub fn to_json(report: &PssReport, errors: &[InputError], gate: Option<Level>) -
             })
         })
         .collect();
-    json!({
-        "version": 1,
-        "policyVersion": report.version.to_string(),
-        "gate": gate.map(Level::as_str),
-        "workloads": workloads,
-        "namespaces": namespaces,
-        "errors": errors,
-    })
+    let mut doc = serde_json::Map::new();
+    doc.insert("version".into(), json!(1));
+    doc.insert("policyVersion".into(), json!(report.version.to_string()));
+    doc.insert("gate".into(), json!(gate.map(Level::as_str)));
+    doc.insert("workloads".into(), Json::Array(workloads));
+    doc.insert("namespaces".into(), Json::Array(namespaces));
+    if !report.psps.is_empty() {
+        doc.insert("podSecurityPolicies".into(), psp::psps_json(&report.psps));
+        doc.insert("migration".into(), psp::migration_json(&report.migration));
+    }
+    doc.insert("errors".into(), Json::Array(errors));
+    Json::Object(doc)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -848,7 +880,8 @@ pub struct TextOptions {
 }
 
 /// The text format: one block per workload (violations as code frames, admission notes),
-/// then namespace problems, input errors and a summary line.
+/// then namespace problems, PodSecurityPolicies and their migration by namespace, input
+/// errors and a summary line.
 pub fn render_text(
     report: &PssReport,
     errors: &[InputError],
@@ -869,6 +902,14 @@ pub fn render_text(
     }
     for n in report.namespaces.iter().filter(|n| !n.problems.is_empty()) {
         let group = namespace_group(n, sources);
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
+    }
+    for p in &report.psps {
+        let group = psp::psp_group(p, report.version, sources);
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
+    }
+    for m in &report.migration {
+        let group = psp::migration_group(m, report.version);
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     for e in errors {
@@ -922,6 +963,12 @@ pub fn summary_line(report: &PssReport, errors: usize, gate: Option<Level>) -> S
             "; {} with {}",
             plural(report.namespaces.len(), "namespace", "namespaces"),
             plural(problems, "label problem", "label problems")
+        ));
+    }
+    if !report.psps.is_empty() {
+        s.push_str(&format!(
+            "; {}",
+            psp::summary(&report.psps, &report.migration)
         ));
     }
     s.push_str(&format!("; {}", plural(errors, "error", "errors")));

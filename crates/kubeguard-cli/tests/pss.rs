@@ -574,3 +574,372 @@ fn lint_pss_checks_follow_pss_version() {
         .code(2)
         .stderr(predicate::str::contains("--pss-version"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Legacy PodSecurityPolicies (examples/pss-psp: three policies, RBAC `use` grants, workloads
+// in two namespaces).
+
+fn named<'a>(v: &'a Value, key: &str, field: &str, name: &str) -> &'a Value {
+    v[key]
+        .as_array()
+        .and_then(|xs| {
+            xs.iter()
+                .find(|x| x[field] == name || x["object"][field] == name)
+        })
+        .unwrap_or_else(|| panic!("no {key} entry {name} in {v}"))
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|xs| {
+            xs.iter()
+                .filter_map(|x| {
+                    let o = if x.get("object").is_some() {
+                        &x["object"]
+                    } else {
+                        x
+                    };
+                    o["name"].as_str().map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn psp_examples_json_snapshot() {
+    let (code, v, stderr) = pss_json(&repo(), &["examples/pss-psp"]);
+    assert_eq!(code, 0, "no --level: a report ({stderr})");
+    insta::assert_json_snapshot!("examples_pss_psp", v);
+}
+
+#[test]
+fn psp_json_reports_audit_levels_users_and_migration() {
+    let (_, v, _) = pss_json(&repo(), &["examples/pss-psp"]);
+    let keys: Vec<&str> = v
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        keys,
+        [
+            "version",
+            "policyVersion",
+            "gate",
+            "workloads",
+            "namespaces",
+            "podSecurityPolicies",
+            "migration",
+            "errors"
+        ]
+    );
+
+    let privileged = named(&v, "podSecurityPolicies", "name", "privileged");
+    assert_eq!(privileged["level"], "privileged");
+    let host_network = privileged["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule"] == "psp-host-network"))
+        .expect("hostNetwork finding");
+    assert_eq!(host_network["field"], "spec.hostNetwork");
+    assert_eq!(
+        host_network["location"]["path"],
+        "examples/pss-psp/policies.yaml"
+    );
+    assert_eq!(
+        (
+            host_network["location"]["line"].as_u64(),
+            host_network["location"]["column"].as_u64()
+        ),
+        (Some(14), Some(16))
+    );
+    assert!(privileged["blockers"].as_array().is_some_and(|b| {
+        b.iter().any(|b| {
+            b["level"] == "baseline"
+                && b["control"] == "privileged"
+                && b["field"] == "spec.privileged"
+        })
+    }));
+    // Only the node agent's ServiceAccount may use it, through a RoleBinding.
+    assert_eq!(names(&privileged["users"]), ["node-agent"]);
+    let grant = &privileged["users"][0]["grants"][0];
+    assert_eq!(grant["binding"]["object"]["kind"], "RoleBinding");
+    assert_eq!(grant["binding"]["object"]["namespace"], "monitoring");
+    assert_eq!(
+        grant["subject"],
+        serde_json::json!({"kind": "ServiceAccount", "name": "node-agent"})
+    );
+    assert_eq!(grant["role"]["object"]["name"], "psp:privileged");
+    assert_eq!(grant["ruleField"], "rules[0]");
+    assert_eq!(grant["ruleLocation"]["path"], "examples/pss-psp/rbac.yaml");
+
+    // The locked-down policy is restricted, with the caveats of a mutating PSP; every
+    // ServiceAccount of "shop" may use it through the group grant.
+    let restricted = named(&v, "podSecurityPolicies", "name", "restricted");
+    assert_eq!(restricted["level"], "restricted");
+    assert_eq!(restricted["findings"], serde_json::json!([]));
+    assert_eq!(restricted["blockers"], serde_json::json!([]));
+    let caveats: Vec<&str> = restricted["caveats"]
+        .as_array()
+        .expect("caveats")
+        .iter()
+        .filter_map(|c| c["control"].as_str())
+        .collect();
+    assert!(caveats.contains(&"runAsNonRoot") && caveats.contains(&"capabilities_restricted"));
+    assert_eq!(
+        names(&restricted["users"]),
+        ["storefront", "web", "migrate", "debug"]
+    );
+    assert_eq!(
+        restricted["users"][0]["grants"][0]["subject"],
+        serde_json::json!({"kind": "Group", "name": "system:serviceaccounts:shop"})
+    );
+    assert_eq!(
+        named(&v, "podSecurityPolicies", "name", "web")["level"],
+        "baseline"
+    );
+
+    // Migration, by namespace name.
+    let ns: Vec<&str> = v["migration"]
+        .as_array()
+        .expect("migration")
+        .iter()
+        .filter_map(|m| m["namespace"].as_str())
+        .collect();
+    assert_eq!(ns, ["monitoring", "shop"]);
+    let shop = named(&v, "migration", "namespace", "shop");
+    assert_eq!(shop["pspLevel"], "baseline");
+    assert_eq!(shop["workloadsLevel"], "privileged");
+    assert_eq!(shop["currentLabels"], serde_json::json!({}));
+    assert_eq!(
+        shop["labels"],
+        serde_json::json!({
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/warn-version": "latest",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/audit-version": "latest",
+        })
+    );
+    assert_eq!(names(&shop["rejected"]), ["debug"]);
+    let debug = &shop["rejected"][0];
+    assert_eq!(
+        (&debug["level"], &debug["fails"]),
+        (&"privileged".into(), &"baseline".into())
+    );
+    assert_eq!(
+        debug["controls"],
+        serde_json::json!(["baseline/hostNamespaces"])
+    );
+    assert_eq!(debug["violations"][0]["field"], "spec.hostNetwork");
+    assert_eq!(debug["violations"][0]["location"]["line"], 71);
+    assert_eq!(names(&shop["warned"]), ["web", "migrate"]);
+    let monitoring = named(&v, "migration", "namespace", "monitoring");
+    assert_eq!(monitoring["pspLevel"], "privileged");
+    assert_eq!(
+        monitoring["currentLabels"],
+        serde_json::json!({"pod-security.kubernetes.io/warn": "baseline"})
+    );
+    assert_eq!(names(&monitoring["withoutPsp"]), ["report"]);
+    assert_eq!(names(&monitoring["warned"]), ["node-agent"]);
+    assert_eq!(monitoring["rejected"], serde_json::json!([]));
+
+    // Without PodSecurityPolicies among the inputs, the document keeps its shape.
+    let (_, plain, _) = pss_json(&repo(), &["examples/pss"]);
+    assert!(plain.get("podSecurityPolicies").is_none() && plain.get("migration").is_none());
+}
+
+#[test]
+fn psp_text_sections_follow_the_workloads() {
+    let out = kubeguard()
+        .current_dir(repo())
+        .args(["pss", "examples/pss-psp"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let line_of = |header: &str| {
+        text.lines()
+            .position(|l| l == header)
+            .unwrap_or_else(|| panic!("missing {header:?} in\n{text}"))
+    };
+    let last_workload = line_of("restricted: CronJob monitoring/report");
+    let first_psp = line_of("privileged: PodSecurityPolicy privileged");
+    assert!(last_workload < first_psp);
+    assert!(line_of("restricted: PodSecurityPolicy restricted") > first_psp);
+    let web = line_of("baseline: PodSecurityPolicy web");
+    assert!(line_of("migration: Namespace monitoring") > web);
+    assert!(line_of("migration: Namespace shop") > web);
+    for expected in [
+        // Each permissive setting framed with its rule.
+        "::: examples/pss-psp/policies.yaml:10:15",
+        "10 |   privileged: true\n   |               ^^^^ psp-privileged: allows privileged containers (privileged: true)",
+        "= missing: spec.readOnlyRootFilesystem",
+        "= equivalent to privileged at policy latest",
+        // Why not the next level, and what the level cannot promise.
+        "= not baseline: baseline/hostNamespaces: hostNetwork: true admits pods sharing the host's namespace (spec.hostNetwork at examples/pss-psp/policies.yaml:14:16)",
+        "= not restricted: restricted/runAsNonRoot: runAsUser.rule \"RunAsAny\" admits containers running as root",
+        "= caveat: capabilities_restricted: the PSP adds ALL to every container's dropped capabilities",
+        // Who may use it.
+        "= used by: DaemonSet monitoring/node-agent (ServiceAccount monitoring/node-agent) through RoleBinding monitoring/psp:privileged subjects[0] (ServiceAccount node-agent at examples/pss-psp/rbac.yaml:72:3) -> ClusterRole psp:privileged rules[0] at examples/pss-psp/rbac.yaml:17:3",
+        "= used by: Pod shop/debug (ServiceAccount shop/default) through RoleBinding shop/psp:restricted subjects[0] (Group system:serviceaccounts:shop",
+        // The migration.
+        "= psp: web (baseline) may be used by Deployment shop/web",
+        "= without psp: CronJob monitoring/report: no PodSecurityPolicy is granted to their ServiceAccounts",
+        "= suggested: enforce baseline, warn and audit restricted at policy latest",
+        "= current: pod-security.kubernetes.io/warn=baseline",
+        "= current: no pod-security.kubernetes.io labels",
+        "= rejected: Pod shop/debug at examples/pss-psp/workloads.yaml:66:1 (meets privileged): enforce baseline:latest would reject its pods (baseline/hostNamespaces)",
+        "= warned: Job shop/migrate at examples/pss-psp/workloads.yaml:51:1 (meets baseline): warn restricted:latest would warn about its pods",
+        "= help: fix the rejected workloads first, then: kubectl label --overwrite namespace shop pod-security.kubernetes.io/enforce=baseline pod-security.kubernetes.io/enforce-version=latest pod-security.kubernetes.io/warn=restricted",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert!(text.ends_with(
+        "6 workloads at policy latest: 2 restricted, 2 baseline, 2 privileged; 0 rejected by their namespace's enforce level; 2 namespaces with 2 label problems; 3 PodSecurityPolicies (1 restricted, 1 baseline, 1 privileged); the suggested labels reject 1 workload; 0 errors\n"
+    ), "{text}");
+}
+
+#[test]
+fn psp_levels_and_migration_follow_the_policy_version() {
+    // net.ipv4.tcp_keepalive_time is a safe sysctl from policy v1.29 only: the "web" policy
+    // and the Deployment setting it are Baseline at latest, Privileged at v1.24.
+    let (_, latest, _) = pss_json(&repo(), &["examples/pss-psp"]);
+    let (code, old, _) = pss_json(&repo(), &["--version", "v1.24", "examples/pss-psp"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        named(&latest, "podSecurityPolicies", "name", "web")["level"],
+        "baseline"
+    );
+    let web = named(&old, "podSecurityPolicies", "name", "web");
+    assert_eq!(web["level"], "privileged");
+    assert!(web["blockers"].as_array().is_some_and(|b| {
+        b.iter()
+            .any(|b| b["control"] == "sysctls" && b["field"] == "spec.allowedUnsafeSysctls[0]")
+    }));
+    // The audit does not depend on the version.
+    assert_eq!(
+        web["findings"],
+        named(&latest, "podSecurityPolicies", "name", "web")["findings"]
+    );
+    // "shop" is then migrated at privileged: nothing is rejected, the debug pod is warned.
+    let shop = named(&old, "migration", "namespace", "shop");
+    assert_eq!(shop["pspLevel"], "privileged");
+    assert_eq!(
+        shop["labels"]["pod-security.kubernetes.io/enforce"],
+        "privileged"
+    );
+    assert_eq!(
+        shop["labels"]["pod-security.kubernetes.io/enforce-version"],
+        "v1.24"
+    );
+    assert_eq!(shop["rejected"], serde_json::json!([]));
+    assert_eq!(names(&shop["warned"]), ["web", "debug"]);
+    assert_eq!(
+        named(shop, "warned", "name", "web")["controls"],
+        serde_json::json!(["baseline/sysctls"])
+    );
+}
+
+#[test]
+fn psp_findings_do_not_change_the_exit_code() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("psp.yaml"),
+        "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: open}\nspec:\n  privileged: true\n  hostNetwork: true\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("pod.yaml"), RESTRICTED_POD).expect("write");
+    // The gate is about workloads: a privileged PSP does not fail it.
+    let (code, v, _) = pss_json(
+        dir.path(),
+        &["--level", "restricted", "psp.yaml", "pod.yaml"],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["podSecurityPolicies"][0]["level"], "privileged");
+    assert_eq!(v["podSecurityPolicies"][0]["users"], serde_json::json!([]));
+    // The pod's namespace has no usable PSP: it keeps its own level.
+    let default = named(&v, "migration", "namespace", "default");
+    assert_eq!(default["pspLevel"], Value::Null);
+    assert_eq!(default["namespaceFound"], false);
+    assert_eq!(default["currentLabels"], Value::Null);
+    assert_eq!(
+        default["labels"]["pod-security.kubernetes.io/enforce"],
+        "restricted"
+    );
+    assert_eq!(names(&default["withoutPsp"]), ["api"]);
+    // A PSP alone: no workload, no migration, still a clean exit.
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .args(["pss", "--level", "baseline", "psp.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("privileged: PodSecurityPolicy open"),
+        "{text}"
+    );
+    assert!(
+        text.contains("= used by: no workload among the inputs"),
+        "{text}"
+    );
+    assert!(!text.contains("migration:"), "{text}");
+    // The examples fail a Baseline gate because of their workloads.
+    let (code, _, _) = pss_json(&repo(), &["--level", "baseline", "examples/pss-psp"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn kustomize_psp_locations_point_back_at_the_base_file() {
+    if !on_path("kustomize") && !on_path("kubectl") {
+        eprintln!("skipped: neither kustomize nor kubectl is on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let psp = "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: open\nspec:\n  hostNetwork: true\n  volumes: ['*']\n";
+    let rbac = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: use-psps\nrules:\n- apiGroups: [policy]\n  resources: [podsecuritypolicies]\n  verbs: [use]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: use-psps\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: use-psps\nsubjects:\n- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: system:serviceaccounts\n";
+    for (path, text) in [
+        (
+            "k/base/kustomization.yaml",
+            "resources:\n  - psp.yaml\n  - rbac.yaml\n  - pod.yaml\n",
+        ),
+        ("k/base/psp.yaml", psp),
+        ("k/base/rbac.yaml", rbac),
+        ("k/base/pod.yaml", PRIVILEGED_POD),
+        (
+            "k/overlay/kustomization.yaml",
+            "namespace: prod\nresources:\n  - ../base\n",
+        ),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let (code, v, stderr) = pss_json(dir.path(), &["k/overlay"]);
+    assert_eq!(code, 0, "{stderr}");
+    let open = named(&v, "podSecurityPolicies", "name", "open");
+    assert_eq!(open["location"]["path"], "k/base/psp.yaml");
+    let host_network = open["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule"] == "psp-host-network"))
+        .expect("finding");
+    assert_eq!(host_network["location"]["path"], "k/base/psp.yaml");
+    assert_eq!(host_network["location"]["line"], 6);
+    let grant = &open["users"][0]["grants"][0];
+    // The rendering rewrites subjects and rules (keys sorted, flow lists as blocks): they are
+    // located at their first scalar in the source.
+    assert_eq!(grant["subjectLocation"]["path"], "k/base/rbac.yaml");
+    assert_eq!(grant["subjectLocation"]["line"], 20);
+    assert_eq!(grant["ruleLocation"]["path"], "k/base/rbac.yaml");
+    assert_eq!(grant["ruleLocation"]["line"], 6);
+    let prod = named(&v, "migration", "namespace", "prod");
+    let agent = &prod["warned"][0];
+    assert_eq!(agent["location"]["path"], "k/base/pod.yaml");
+    assert!(
+        agent["violations"].as_array().is_some_and(|vs| vs
+            .iter()
+            .all(|x| x["location"]["path"] == "k/base/pod.yaml")),
+        "{agent}"
+    );
+}
