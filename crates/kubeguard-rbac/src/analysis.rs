@@ -14,9 +14,10 @@ use crate::model::{Binding, BindingKind, Role, RoleKind, Rule};
 /// How the analysis is run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// Add Kubernetes' bootstrap ClusterRoles (`cluster-admin`, `admin`, `edit`, `view`,
-    /// `system:*`) that no input object of the same name replaces, so that bindings to them
-    /// resolve. On by default.
+    /// Add Kubernetes' bootstrap roles (the ClusterRoles `cluster-admin`, `admin`, `edit`,
+    /// `view`, `system:*`, and the Roles of kube-system and kube-public such as
+    /// `extension-apiserver-authentication-reader`) that no input role of the same kind,
+    /// namespace and name replaces, so that bindings to them resolve. On by default.
     pub builtin_roles: bool,
 }
 
@@ -101,8 +102,8 @@ pub struct Rbac<'a> {
 impl<'a> Rbac<'a> {
     /// Resolves the RBAC objects of `ctx` (any version of `rbac.authorization.k8s.io`).
     ///
-    /// Roles: the Roles and ClusterRoles in load order, then the built-in ClusterRoles not
-    /// replaced by one of the same name. Bindings: the ClusterRoleBindings, then the
+    /// Roles: the Roles and ClusterRoles in load order, then the built-in roles not replaced
+    /// by one of the same kind, namespace and name. Bindings: the ClusterRoleBindings, then the
     /// RoleBindings, each in load order (the order the authorizer visits them in).
     pub fn new(ctx: &'a Context, options: &Options) -> Rbac<'a> {
         let mut roles: Vec<Role<'a>> = Vec::new();
@@ -113,11 +114,16 @@ impl<'a> Rbac<'a> {
         }
         if options.builtin_roles {
             for obj in builtin_roles() {
-                let replaced = roles
-                    .iter()
-                    .any(|r| r.kind == RoleKind::ClusterRole && r.name == obj.name);
-                if !replaced && let Some(r) = Role::from_object(obj, roles.len(), true) {
-                    roles.push(r);
+                let Some(builtin) = Role::from_object(obj, roles.len(), true) else {
+                    continue;
+                };
+                let replaced = roles.iter().any(|r| {
+                    r.kind == builtin.kind
+                        && r.namespace == builtin.namespace
+                        && r.name == builtin.name
+                });
+                if !replaced {
+                    roles.push(builtin);
                 }
             }
         }

@@ -1,5 +1,6 @@
-//! Kubernetes' bootstrap ClusterRoles (`cluster-admin`, `admin`, `edit`, `view`, the
-//! `system:` roles), which every cluster has without any manifest creating them.
+//! Kubernetes' bootstrap roles (the ClusterRoles `cluster-admin`, `admin`, `edit`, `view`,
+//! `system:*`, and the Roles of kube-system and kube-public), which every cluster has without
+//! any manifest creating them.
 
 use std::sync::LazyLock;
 
@@ -9,12 +10,12 @@ use kubeguard_model::Object;
 pub const BUILTIN_PATH: &str = "<kubernetes bootstrap roles>";
 
 /// The text of the built-in roles.
-pub const BUILTIN_ROLES_YAML: &str = include_str!("../builtin/cluster-roles.yaml");
+pub const BUILTIN_ROLES_YAML: &str = include_str!("../builtin/bootstrap-roles.yaml");
 
 static BUILTIN: LazyLock<Vec<Object>> =
     LazyLock::new(|| Object::parse_all(BUILTIN_PATH, BUILTIN_ROLES_YAML).0);
 
-/// The built-in ClusterRoles, parsed once.
+/// The built-in roles, parsed once.
 pub fn builtin_roles() -> &'static [Object] {
     &BUILTIN
 }
@@ -28,13 +29,18 @@ mod tests {
         let (objects, errors) = Object::parse_all(BUILTIN_PATH, BUILTIN_ROLES_YAML);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(objects.len(), builtin_roles().len());
-        assert!(objects.iter().all(|o| o.kind == "ClusterRole"));
+        assert!(
+            objects
+                .iter()
+                .all(|o| o.kind == "ClusterRole" || o.namespace.is_some())
+        );
         for name in [
             "cluster-admin",
             "admin",
             "edit",
             "view",
             "system:basic-user",
+            "extension-apiserver-authentication-reader",
         ] {
             assert!(objects.iter().any(|o| o.name == name), "{name}");
         }

@@ -2,7 +2,7 @@
 //! the API server's RBAC authorizer.
 //!
 //! [`Rbac::new`] resolves the Roles, ClusterRoles, RoleBindings and ClusterRoleBindings of a
-//! [`kubeguard_model::Context`] (plus Kubernetes' bootstrap ClusterRoles, see [`Options`]):
+//! [`kubeguard_model::Context`] (plus Kubernetes' bootstrap roles, see [`Options`]):
 //! each binding's role, each ClusterRole's aggregated rules ([`aggregate`]), and
 //! [`Diagnostic`]s for bindings to missing roles and other things that grant nothing. The
 //! queries ([`Rbac::who_can`], [`Rbac::can_i`], [`Rbac::rules_for`], [`Rbac::permissions`])
@@ -50,7 +50,7 @@ pub use analysis::{Diagnostic, DiagnosticKind, EffectiveRule, Options, Rbac};
 pub use builtin::{BUILTIN_PATH, builtin_roles};
 pub use model::{
     AggregationSelector, Binding, BindingKind, BindingSubject, PolicyRule, RBAC_GROUP, Role,
-    RoleKind, RoleRef, Rule,
+    RoleKind, RoleRef, Rule, binding_kind, role_kind,
 };
 pub use query::{Grant, Permission, Permissions, SubjectGrants, Target};
 pub use request::{

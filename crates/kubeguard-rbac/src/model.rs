@@ -143,7 +143,7 @@ pub struct Role<'a> {
     /// The `aggregationRule` selectors of a ClusterRole that has one (its written rules are
     /// then replaced by the aggregated ones).
     pub aggregation: Option<Vec<AggregationSelector>>,
-    /// Whether it is one of Kubernetes' bootstrap ClusterRoles (not among the inputs).
+    /// Whether it is one of Kubernetes' bootstrap roles (not among the inputs).
     pub builtin: bool,
     /// Where the object is (its `kind:`).
     pub location: Option<Location>,
