@@ -558,6 +558,22 @@ mod tests {
             rbac.find_role(RoleKind::ClusterRole, None, "cluster-admin")
                 .is_some()
         );
+        assert!(
+            rbac.find_role(
+                RoleKind::Role,
+                Some("kube-system"),
+                "extension-apiserver-authentication-reader"
+            )
+            .is_some_and(|r| r.builtin)
+        );
+        assert!(
+            rbac.find_role(
+                RoleKind::Role,
+                Some("default"),
+                "extension-apiserver-authentication-reader"
+            )
+            .is_none()
+        );
     }
 
     #[test]
