@@ -24,6 +24,10 @@ pub enum Command {
     /// Pod Security Standards: the highest level each workload meets, every violation with
     /// its location, and whether its namespace's Pod Security Admission labels let it in.
     Pss(PssArgs),
+    /// RBAC: who can do what, whether a subject can, and a subject's effective permissions,
+    /// each answer with the binding and rule that grant it.
+    #[command(subcommand)]
+    Rbac(crate::rbac::RbacCommand),
     /// List or explain checks.
     #[command(subcommand)]
     Checks(ChecksCommand),

@@ -6,6 +6,7 @@ mod commands;
 mod inputs;
 mod lint;
 mod pss;
+mod rbac;
 mod render;
 
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Pss(args) => pss::run(args),
+        Command::Rbac(cmd) => rbac::run(cmd),
         Command::Checks(ChecksCommand::List { format, config }) => {
             commands::checks_list(*format, config.as_deref())
         }
