@@ -142,6 +142,7 @@ fn set_version_param(
 
 /// Runs `lint`.
 pub fn run(args: &LintArgs) -> Result<ExitStatus> {
+    let timings = Timings::from_env();
     if let Some(n) = args.threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -222,7 +223,9 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
         Err(errors) => return Ok(config_failure(&errors)),
     };
     let opts = LoadOptions::new(&args.input, &config.ignore_paths).map_err(anyhow::Error::msg)?;
+    timings.mark("configured");
     let loaded = load(&args.paths, &opts);
+    timings.mark("inputs read and parsed");
 
     let run_opts = RunOptions { today: today() };
     let mut report = Report {
@@ -237,7 +240,9 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     for (_, objs) in loaded.contexts {
         objects += objs.len();
         let ctx = Context::new(objs);
+        timings.mark("context indexed");
         let mut found = engine.run(&ctx, &run_opts);
+        timings.mark("checks run");
         remap(&mut found, &ctx, &loaded.origins, &mut report.sources);
         report.findings.extend(found);
         contexts.push(ctx);
@@ -250,6 +255,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
     report.summary.objects = objects;
     report.summary.notes = engine.notes();
     report.finish();
+    timings.mark("findings sorted");
 
     let mut stderr = anstream::stderr();
     // KubeLinter's report shapes have no place for input errors: they go to stderr, as
@@ -312,7 +318,28 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
                 .with_context(|| format!("writing {}", out.as_deref().unwrap_or("to stdout")));
         }
     }
+    timings.mark("reports written");
     Ok(finish_status(report, args, objects))
+}
+
+/// Phase timings on stderr when `KUBEGUARD_TIMINGS` is set (see docs/performance.md): seconds
+/// since the start of the run at the end of each phase.
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings(
+            std::env::var_os("KUBEGUARD_TIMINGS")
+                .filter(|v| !v.is_empty())
+                .map(|_| std::time::Instant::now()),
+        )
+    }
+
+    fn mark(&self, phase: &str) {
+        if let Some(start) = self.0 {
+            eprintln!("timing: {:8.3} s  {phase}", start.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// The exit status; the report is then left to the OS with the process, like the trees

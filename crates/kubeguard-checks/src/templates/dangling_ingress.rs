@@ -114,10 +114,21 @@ impl CheckFn for Check {
         if wanted.is_empty() {
             return;
         }
-        for svc in ctx.of_kind("Service") {
+        // The Services named by some backend, through the name index (in load order).
+        let mut names: Vec<&str> = wanted.iter().map(|w| w.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut services: Vec<(usize, &Object)> = names
+            .iter()
+            .flat_map(|n| ctx.named("Service", n))
+            .filter_map(|svc| Some((ctx.index_of(svc)?, svc)))
+            .collect();
+        services.sort_unstable_by_key(|(i, _)| *i);
+        let names: Vec<String> = names.into_iter().map(str::to_string).collect();
+        for (_, svc) in services {
             if svc.api_version != "v1"
                 || svc.namespace != obj.namespace
-                || !wanted.iter().any(|w| w.name == svc.name)
+                || !names.contains(&svc.name)
             {
                 continue;
             }

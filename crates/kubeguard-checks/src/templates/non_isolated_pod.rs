@@ -16,7 +16,7 @@
 //! - `networkpolicy has invalid podSelector: <error>`, pointing at the same place.
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object, WorkloadKind};
+use kubeguard_model::{Context, Object, ObjectMemo, Selector, WorkloadKind};
 
 use crate::util::k8s_labels::LabelSelectorSpec;
 use crate::util::{has_pod_template, locate_in};
@@ -44,11 +44,15 @@ impl Template for NonIsolatedPod {
         &[]
     }
     fn instantiate(&self, _params: &Params) -> Result<Box<dyn CheckFn>, String> {
-        Ok(Box::new(Check))
+        Ok(Box::new(Check::default()))
     }
 }
 
-struct Check;
+#[derive(Default)]
+struct Check {
+    /// Each NetworkPolicy's parsed `podSelector`, parsed once however many workloads ask.
+    selectors: ObjectMemo<Result<Selector, String>>,
+}
 
 impl CheckFn for Check {
     fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
@@ -65,12 +69,14 @@ impl CheckFn for Check {
             if np.api_version != "networking.k8s.io/v1" || np.namespace != obj.namespace {
                 continue;
             }
-            let spec = np
-                .root
-                .path(&["spec", "podSelector"])
-                .map(LabelSelectorSpec::from_node)
-                .unwrap_or_default();
-            match spec.to_selector() {
+            let selector = self.selectors.get_or_compute(ctx, np, || {
+                np.root
+                    .path(&["spec", "podSelector"])
+                    .map(LabelSelectorSpec::from_node)
+                    .unwrap_or_default()
+                    .to_selector()
+            });
+            match selector {
                 Err(e) => {
                     out.push(Diagnostic::new(
                         format!("networkpolicy has invalid podSelector: {e}"),

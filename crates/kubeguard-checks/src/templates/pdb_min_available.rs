@@ -32,10 +32,11 @@
 //! <docs url>`, `PDB has invalid label selector: <error>` and `Failed to retrieve deployments
 //! matching the PDB's label selector within namespace <ns>: <error>` otherwise.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object, WorkloadKind, locate, parse_path};
+use kubeguard_model::{Context, Object, ObjectMemo, WorkloadKind, locate, parse_path};
 use kubeguard_source::Node;
 
 use super::pdb_max_unavailable::{go_atoi, is_pdb_v1};
@@ -65,11 +66,20 @@ impl Template for PdbMinAvailable {
         &[]
     }
     fn instantiate(&self, _: &Params) -> Result<Box<dyn CheckFn>, String> {
-        Ok(Box::new(PdbMinAvailable))
+        Ok(Box::new(PdbMinAvailableCheck::default()))
     }
 }
 
-impl CheckFn for PdbMinAvailable {
+/// The bound check.
+#[derive(Default)]
+struct PdbMinAvailableCheck {
+    /// Each workload's selector as a label set (`None`: no selector).
+    workload_labels: ObjectMemo<Option<WorkloadLabels>>,
+}
+
+type WorkloadLabels = Arc<Result<BTreeMap<String, String>, String>>;
+
+impl CheckFn for PdbMinAvailableCheck {
     fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
         if !is_pdb_v1(obj) {
             return;
@@ -137,14 +147,21 @@ impl CheckFn for PdbMinAvailable {
             .workloads()
             .filter(|w| w.namespace.as_deref() == namespace)
         {
-            let Some((_, selector)) = k8s_labels::workload_selector(w) else {
+            // KubeLinter matches the budget against the workload's selector as a label set
+            // (computed once per workload, however many budgets ask).
+            let labels = self.workload_labels.get_or_compute(ctx, w, || {
+                let (_, selector) = k8s_labels::workload_selector(w)?;
+                Some(Arc::new(
+                    k8s_labels::as_selector(selector.as_ref()).and_then(|s| {
+                        k8s_labels::labels_map(&k8s_labels::selector_string(s.as_ref()))
+                    }),
+                ))
+            });
+            let Some(labels) = labels else {
                 continue;
             };
-            // KubeLinter matches the budget against the workload's selector as a label set.
-            let labels = k8s_labels::as_selector(selector.as_ref())
-                .and_then(|s| k8s_labels::labels_map(&k8s_labels::selector_string(s.as_ref())));
-            match labels {
-                Ok(labels) if k8s_labels::matches_map(&pdb_selector, &labels) => matching.push(w),
+            match &*labels {
+                Ok(labels) if k8s_labels::matches_map(&pdb_selector, labels) => matching.push(w),
                 Ok(_) => {}
                 Err(e) => {
                     out.push(Diagnostic::new(
