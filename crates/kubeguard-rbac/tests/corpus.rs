@@ -147,9 +147,13 @@ fn corpus_rbac_is_deterministic() {
     // A second context over freshly loaded objects gives the same answers too.
     let (third, _) = report(&Context::new(load(&dir)));
     assert_eq!(first, third);
+    let started = Instant::now();
+    let rbac = Rbac::new(&ctx, &Options::default());
+    let resolved = started.elapsed();
+    assert!(rbac.roles().len() + rbac.bindings().len() > 0);
     assert!(count > 0, "the corpus has RBAC objects");
     eprintln!(
-        "corpus RBAC: {count} objects read in {loaded:?}; report over {subjects} subjects ({} lines) in {elapsed:?}",
+        "corpus RBAC: {count} objects read in {loaded:?}; resolved in {resolved:?}; report over {subjects} subjects ({} lines) in {elapsed:?}",
         first.lines().count()
     );
 }
