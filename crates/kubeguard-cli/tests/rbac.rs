@@ -501,3 +501,38 @@ fn outputs_are_deterministic() {
         assert_eq!(first, rbac(dir.path(), args));
     }
 }
+
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+}
+
+#[test]
+fn kustomize_locations_point_at_the_source_files() {
+    if !on_path("kustomize") && !on_path("kubectl") {
+        eprintln!("note: neither kustomize nor kubectl is installed; skipping");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = dir.path().join("base");
+    std::fs::create_dir(&base).expect("created");
+    std::fs::write(
+        base.join("kustomization.yaml"),
+        "namespace: shop\nresources: [rbac.yaml]\n",
+    )
+    .expect("written");
+    std::fs::write(
+        base.join("rbac.yaml"),
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: exec\nrules:\n- apiGroups: [\"\"]\n  resources: [pods/exec]\n  verbs: [create]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: debuggers\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: exec\nsubjects:\n- kind: ServiceAccount\n  name: tools\n",
+    )
+    .expect("written");
+    let (code, out, err) = rbac(
+        dir.path(),
+        &["who-can", "create", "pods/exec", "-n", "shop", "base"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "1 subject can create pods/exec in namespace shop:\n\nServiceAccount shop/tools\n  RoleBinding shop/debuggers (in namespace shop) at base/rbac.yaml:11:1, subjects[0] at line 19\n    Role shop/exec rules[0] at base/rbac.yaml:6:3\n"
+    );
+}
