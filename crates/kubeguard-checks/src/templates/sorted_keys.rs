@@ -24,6 +24,8 @@
 //! Keys are spelled as Kubernetes reads them (`y` and `yes` are `true`, `0x10` is `16`), where
 //! KubeLinter's YAML 1.2 parser keeps the text as written.
 
+use std::fmt::Write as _;
+
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
 use kubeguard_model::{Context, FieldRef, Object};
 use kubeguard_source::{Key, LoadWarning, Node, Span, Value};
@@ -90,13 +92,27 @@ impl CheckFn for Check {
             .get(root.start as usize..root.end as usize)
             .is_some_and(|s| s.contains("<<"));
         let src = Source { text, has_merges };
-        self.check_node(&src, &obj.root, "", out);
+        self.check_node(&src, &obj.root, &mut String::new(), out);
     }
 }
 
 /// How many entries of the mapping `node` are written in it: the loader appends merged-in
 /// entries after them, and those point at keys written elsewhere (before this mapping, or
 /// inside one of its values).
+/// Appends `items` separated by `, `.
+fn join_into<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+}
+
+fn is_collection(node: &Node) -> bool {
+    matches!(node.value, Value::Map(_) | Value::Seq(_))
+}
+
 fn explicit_count(node: &Node, entries: &[(Key, Node)]) -> usize {
     let mut prev: Option<&(Key, Node)> = None;
     for (i, entry) in entries.iter().enumerate() {
@@ -222,7 +238,16 @@ fn flow_merge_key_offsets(text: &str, start: usize) -> Vec<u32> {
 }
 
 impl Check {
-    fn check_node(&self, src: &Source<'_>, node: &Node, path: &str, out: &mut Vec<Diagnostic>) {
+    /// Checks `node` (at `path`, which is restored before returning) and, when recursive, the
+    /// collections under it. One path buffer serves the whole walk: scalars, most of a tree,
+    /// cost no allocation.
+    fn check_node(
+        &self,
+        src: &Source<'_>,
+        node: &Node,
+        path: &mut String,
+        out: &mut Vec<Diagnostic>,
+    ) {
         match &node.value {
             Value::Map(m) => {
                 let explicit = &m.entries[..explicit_count(node, &m.entries)];
@@ -235,24 +260,28 @@ impl Check {
                 if self.recursive {
                     for (k, v) in explicit {
                         // A value written as an alias points at the anchored node, before the key.
-                        if v.span.start < k.span.end {
+                        if v.span.start < k.span.end || !is_collection(v) {
                             continue;
                         }
-                        let child = if path.is_empty() {
-                            k.text.to_string()
-                        } else {
-                            format!("{path}.{}", k.text)
-                        };
-                        self.check_node(src, v, &child, out);
+                        let len = path.len();
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(&k.text);
+                        self.check_node(src, v, path, out);
+                        path.truncate(len);
                     }
                 }
             }
             Value::Seq(items) if self.recursive => {
                 for (i, item) in items.iter().enumerate() {
-                    if item.span.start < node.span.start {
+                    if item.span.start < node.span.start || !is_collection(item) {
                         continue;
                     }
-                    self.check_node(src, item, &format!("{path}[{i}]"), out);
+                    let len = path.len();
+                    let _ = write!(path, "[{i}]");
+                    self.check_node(src, item, path, out);
+                    path.truncate(len);
                 }
             }
             _ => {}
@@ -283,14 +312,18 @@ impl Check {
                 let mut sorted: Vec<&str> = keys.iter().map(|(_, k, _)| *k).collect();
                 sorted.sort_unstable();
                 if let Some(i) = (0..keys.len()).find(|&i| keys[i].1 != sorted[i]) {
-                    let got: Vec<&str> = keys.iter().map(|(_, k, _)| *k).collect();
                     let location = if path.is_empty() { "root" } else { path };
+                    let names: usize = sorted.iter().map(|k| k.len() + 2).sum();
+                    let mut message = String::with_capacity(64 + location.len() + 2 * names);
+                    message.push_str("Keys are not sorted at ");
+                    message.push_str(location);
+                    message.push_str(". Expected order: [");
+                    join_into(&mut message, sorted.iter().copied());
+                    message.push_str("], got: [");
+                    join_into(&mut message, keys.iter().map(|(_, k, _)| *k));
+                    message.push(']');
                     out.push(Diagnostic::new(
-                        format!(
-                            "Keys are not sorted at {location}. Expected order: [{}], got: [{}]",
-                            sorted.join(", "),
-                            got.join(", ")
-                        ),
+                        message,
                         FieldRef {
                             path: path.to_string(),
                             span: keys[i].2,
