@@ -31,17 +31,66 @@ pub fn aggregates(role: &Role<'_>) -> bool {
 /// The effective rules of every role (indexed by id): its own rules, or for an aggregating
 /// ClusterRole the aggregated ones. `cluster_roles` are the ids of the ClusterRoles that exist
 /// (one per name), sorted by name.
+///
+/// Each aggregating role's selection is computed once; aggregating roles that select each
+/// other (directly or not) form strongly connected components, resolved once each, after the
+/// components they select, so the cost stays near the size of the selections and results.
 pub fn effective_rules(roles: &[Role<'_>], cluster_roles: &[usize]) -> Vec<Vec<RuleRef>> {
-    roles
+    let n = roles.len();
+    let agg: Vec<bool> = roles.iter().map(aggregates).collect();
+    let selected: Vec<Vec<usize>> = roles
         .iter()
-        .map(|role| {
-            if aggregates(role) {
-                aggregate(roles, cluster_roles, role.id)
+        .map(|r| {
+            if agg[r.id] {
+                select(roles, cluster_roles, r)
             } else {
-                own(role)
+                Vec::new()
             }
         })
-        .collect()
+        .collect();
+    let (comp, comps) = components(n, &agg, &selected);
+    let mut out: Vec<Vec<RuleRef>> = roles.iter().map(own).collect();
+    let mut comp_rules: Vec<Vec<RuleRef>> = vec![Vec::new(); comps.len()];
+    for (k, members) in comps.iter().enumerate() {
+        let mut union = Union::new(roles);
+        let mut included = HashSet::from([k]);
+        for &m in members {
+            for &c in &selected[m] {
+                match comp.get(c).copied().filter(|_| agg[c]) {
+                    None => union.leaf(c),
+                    Some(other) if other != k => {
+                        if included.insert(other) {
+                            union.extend(&comp_rules[other]);
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        comp_rules[k] = union.rules;
+        for &r in members {
+            out[r] = if members.len() == 1 {
+                comp_rules[k].clone()
+            } else {
+                // In a cycle every member gets the whole component's rules, in its own order.
+                let mut union = Union::new(roles);
+                let mut included = HashSet::new();
+                for &c in &selected[r] {
+                    match comp.get(c).copied().filter(|_| agg[c]) {
+                        None => union.leaf(c),
+                        Some(other) => {
+                            if included.insert(other) {
+                                union.extend(&comp_rules[other]);
+                            }
+                        }
+                    }
+                }
+                union.extend(&comp_rules[k]);
+                union.rules
+            };
+        }
+    }
+    out
 }
 
 fn own(role: &Role<'_>) -> Vec<RuleRef> {
@@ -53,51 +102,132 @@ fn own(role: &Role<'_>) -> Vec<RuleRef> {
         .collect()
 }
 
-/// The aggregated rules of `root`, depth-first in the controller's order.
-fn aggregate(roles: &[Role<'_>], cluster_roles: &[usize], root: usize) -> Vec<RuleRef> {
+/// The ClusterRoles an aggregating role selects, in the controller's order: selectors in
+/// order, roles by name, itself and repeats left out.
+fn select(roles: &[Role<'_>], cluster_roles: &[usize], role: &Role<'_>) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut seen: HashSet<&PolicyRule> = HashSet::new();
-    let mut visited: HashSet<usize> = HashSet::from([root]);
-    // Frames: (aggregating role, selector index, position in `cluster_roles`).
-    let mut stack: Vec<(usize, usize, usize)> = vec![(root, 0, 0)];
-    while let Some(frame) = stack.last_mut() {
-        let (id, si, ci) = *frame;
-        let Some(role) = roles.get(id) else {
-            stack.pop();
+    let mut seen = HashSet::new();
+    for s in role.aggregation.as_deref().unwrap_or(&[]) {
+        let Some(selector) = &s.selector else {
             continue;
         };
-        let selectors = role.aggregation.as_deref().unwrap_or(&[]);
-        let Some(selector) = selectors.get(si).and_then(|s| s.selector.as_ref()) else {
-            stack.pop();
-            continue;
-        };
-        let Some(&candidate) = cluster_roles.get(ci) else {
-            *frame = (id, si + 1, 0);
-            continue;
-        };
-        *frame = (id, si, ci + 1);
-        let Some(c) = roles.get(candidate) else {
-            continue;
-        };
-        if c.name == role.name || !selector.matches(c.object.labels()) {
-            continue;
-        }
-        if aggregates(c) {
-            if visited.insert(candidate) {
-                stack.push((candidate, 0, 0));
-            }
-            continue;
-        }
-        for (i, rule) in c.rules.iter().enumerate() {
-            if seen.insert(&rule.policy) {
-                out.push(RuleRef {
-                    role: candidate,
-                    rule: i,
-                });
+        for &c in cluster_roles {
+            let Some(candidate) = roles.get(c) else {
+                continue;
+            };
+            if candidate.name != role.name
+                && selector.matches(candidate.object.labels())
+                && seen.insert(c)
+            {
+                out.push(c);
             }
         }
     }
     out
+}
+
+/// Rules collected in order, equal rules once (as the controller's `ruleExists`).
+struct Union<'r, 'a> {
+    roles: &'r [Role<'a>],
+    seen: HashSet<&'r PolicyRule>,
+    rules: Vec<RuleRef>,
+}
+
+impl<'r, 'a> Union<'r, 'a> {
+    fn new(roles: &'r [Role<'a>]) -> Self {
+        Union {
+            roles,
+            seen: HashSet::new(),
+            rules: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, r: RuleRef) {
+        let roles = self.roles;
+        if let Some(rule) = roles.get(r.role).and_then(|role| role.rules.get(r.rule))
+            && self.seen.insert(&rule.policy)
+        {
+            self.rules.push(r);
+        }
+    }
+
+    /// The written rules of a role that does not aggregate.
+    fn leaf(&mut self, role: usize) {
+        let count = self.roles.get(role).map_or(0, |r| r.rules.len());
+        for rule in 0..count {
+            self.push(RuleRef { role, rule });
+        }
+    }
+
+    fn extend(&mut self, rules: &[RuleRef]) {
+        for &r in rules {
+            self.push(r);
+        }
+    }
+}
+
+/// Strongly connected components (Tarjan, iterative) of the aggregating roles, with edges to
+/// the aggregating roles each selects: the component of every node (`usize::MAX` for roles
+/// that do not aggregate) and the components, each after every component it reaches.
+fn components(n: usize, agg: &[bool], selected: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
+    const NONE: usize = usize::MAX;
+    let mut index = vec![NONE; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut comp = vec![NONE; n];
+    let mut comps: Vec<Vec<usize>> = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if !agg[root] || index[root] != NONE {
+            continue;
+        }
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&(v, i)) = calls.last() {
+            if let Some(&w) = selected[v].get(i) {
+                if let Some(top) = calls.last_mut() {
+                    top.1 += 1;
+                }
+                if !agg.get(w).copied().unwrap_or(false) {
+                    continue;
+                }
+                if index[w] == NONE {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(u, _)) = calls.last() {
+                low[u] = low[u].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut members = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = comps.len();
+                    members.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                members.sort_unstable();
+                comps.push(members);
+            }
+        }
+    }
+    (comp, comps)
 }
 
 #[cfg(test)]
@@ -224,5 +354,38 @@ mod tests {
         assert_eq!(describe(&roles, &eff[0]), ["agg:rules[0]"]);
         // A failed aggregation is selected with its written rules.
         assert_eq!(describe(&roles, &eff[2]), ["agg2:rules[0]"]);
+    }
+
+    #[test]
+    fn every_role_aggregating_every_other() {
+        // A large component: each aggregating role selects all ClusterRoles (twice over).
+        let mut text = String::new();
+        for i in 0..60 {
+            text.push_str(&cr(
+                &format!("agg{i:02}"),
+                "a: x",
+                "aggregationRule: {clusterRoleSelectors: [{}, {matchLabels: {a: x}}]}",
+            ));
+            text.push_str(&cr(
+                &format!("leaf{i:02}"),
+                "a: x",
+                &format!("rules: [{{apiGroups: [''], resources: [r{i}], verbs: [get]}}, {{apiGroups: [''], resources: [shared], verbs: [get]}}]"),
+            ));
+        }
+        let objects = parse(&text);
+        let (roles, cluster) = roles(&objects);
+        let eff = effective_rules(&roles, &cluster);
+        for (i, role) in roles.iter().enumerate() {
+            if role.name.starts_with("agg") {
+                // 60 own rules of the leaves plus the one they share, once.
+                assert_eq!(eff[i].len(), 61, "{}", role.name);
+                assert_eq!(
+                    describe(&roles, &eff[i][..3]),
+                    ["leaf00:rules[0]", "leaf00:rules[1]", "leaf01:rules[0]"]
+                );
+            } else {
+                assert_eq!(eff[i].len(), 2);
+            }
+        }
     }
 }
