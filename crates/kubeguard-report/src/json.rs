@@ -42,22 +42,28 @@ impl Reporter for JsonReporter {
         // Reopen the head's object: drop its closing "\n}".
         buf.truncate(buf.len().saturating_sub(2));
         let findings: Vec<&Finding> = shown(report, opts.show_suppressed).collect();
-        write_array(out, &mut buf, "findings", &findings, |f| finding(report, f))?;
+        write_array(out, &mut buf, "findings", &findings, |f, part| {
+            write_finding(&finding(report, f), part);
+            Ok(())
+        })?;
         let errors: Vec<&InputError> = report.errors.iter().collect();
-        write_array(out, &mut buf, "errors", &errors, error)?;
+        write_array(out, &mut buf, "errors", &errors, |e, part| {
+            serde_item(&error(e), part)
+        })?;
         buf.extend_from_slice(b"\n}\n");
         out.write_all(&buf)
     }
 }
 
-/// Appends `,\n  "name": [ ... ]` with each item pretty-printed at depth 2. Items are
-/// serialized in parallel, a bounded window at a time, and written in order.
-fn write_array<'a, I: Sync, T: Serialize>(
+/// Appends `,\n  "name": [ ... ]` with each item written by `item` (pretty-printed at depth 2,
+/// without the leading newline and indentation). Items are written in parallel, a bounded
+/// window at a time, and output in order.
+fn write_array<'a, I: Sync>(
     out: &mut dyn io::Write,
     buf: &mut Vec<u8>,
     name: &str,
     items: &[&'a I],
-    view: impl Fn(&'a I) -> T + Sync,
+    item: impl Fn(&'a I, &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     const WINDOW: usize = 8192;
     const CHUNK: usize = 256;
@@ -70,20 +76,10 @@ fn write_array<'a, I: Sync, T: Serialize>(
             .enumerate()
             .map(|(c, chunk)| {
                 let mut part = Vec::with_capacity(chunk.len() * 1024);
-                let mut one = Vec::with_capacity(1024);
-                for (i, item) in chunk.iter().enumerate() {
+                for (i, it) in chunk.iter().enumerate() {
                     let first = w == 0 && c == 0 && i == 0;
                     part.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    one.clear();
-                    serde_json::to_writer_pretty(&mut one, &view(*item)).map_err(other_error)?;
-                    // Strings never contain a raw newline (JSON escapes it), so every newline
-                    // byte is a line break of the layout and takes the item's indentation.
-                    for (n, line) in one.split(|&b| b == b'\n').enumerate() {
-                        if n > 0 {
-                            part.extend_from_slice(b"\n    ");
-                        }
-                        part.extend_from_slice(line);
-                    }
+                    item(it, &mut part)?;
                 }
                 Ok(part)
             })
@@ -96,6 +92,198 @@ fn write_array<'a, I: Sync, T: Serialize>(
     }
     buf.extend_from_slice(if items.is_empty() { b"]" } else { b"\n  ]" });
     Ok(())
+}
+
+/// Writes `value` as `serde_json::to_writer_pretty` would at depth 2 of the report.
+fn serde_item<T: Serialize>(value: &T, out: &mut Vec<u8>) -> io::Result<()> {
+    let mut one = Vec::with_capacity(256);
+    serde_json::to_writer_pretty(&mut one, value).map_err(other_error)?;
+    // Strings never contain a raw newline (JSON escapes it), so every newline byte is a line
+    // break of the layout and takes the item's indentation.
+    for (n, line) in one.split(|&b| b == b'\n').enumerate() {
+        if n > 0 {
+            out.extend_from_slice(b"\n    ");
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(())
+}
+
+/// Writes a finding exactly as [`serde_item`] writes its [`JsonFinding`] (a test holds the two
+/// to the same bytes), without serde's per-token overhead: findings are most of a large report.
+fn write_finding(f: &JsonFinding<'_>, out: &mut Vec<u8>) {
+    const I6: &[u8] = b"\n      ";
+    const I8: &[u8] = b"\n        ";
+    out.extend_from_slice(b"{");
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"\"check\": ");
+    json_str(out, f.check);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"\"severity\": ");
+    json_str(out, f.severity);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"\"message\": ");
+    json_str(out, f.message);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"\"remediation\": ");
+    json_opt_str(out, f.remediation);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"\"object\": {");
+    out.extend_from_slice(I8);
+    out.extend_from_slice(b"\"apiVersion\": ");
+    json_str(out, f.object.api_version);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I8);
+    out.extend_from_slice(b"\"kind\": ");
+    json_str(out, f.object.kind);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I8);
+    out.extend_from_slice(b"\"namespace\": ");
+    json_opt_str(out, f.object.namespace);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I8);
+    out.extend_from_slice(b"\"name\": ");
+    json_str(out, f.object.name);
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"},");
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"\"location\": ");
+    match &f.location {
+        None => out.extend_from_slice(b"null"),
+        Some(l) => {
+            out.extend_from_slice(b"{");
+            out.extend_from_slice(I8);
+            out.extend_from_slice(b"\"path\": ");
+            json_str(out, l.path);
+            for (key, n) in [
+                (&b"\"line\": "[..], l.line),
+                (b"\"column\": ", l.column),
+                (b"\"end_line\": ", l.end_line),
+                (b"\"end_column\": ", l.end_column),
+            ] {
+                out.extend_from_slice(b",");
+                out.extend_from_slice(I8);
+                out.extend_from_slice(key);
+                json_u32(out, n);
+            }
+            out.extend_from_slice(I6);
+            out.extend_from_slice(b"}");
+        }
+    }
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"\"field\": ");
+    json_str(out, f.field);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"\"references\": {");
+    for (i, (key, list)) in [
+        (&b"\"cis\": "[..], f.references.cis),
+        (b"\"mitre\": ", f.references.mitre),
+        (b"\"pss\": ", f.references.pss),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            out.extend_from_slice(b",");
+        }
+        out.extend_from_slice(I8);
+        out.extend_from_slice(key);
+        if list.is_empty() {
+            out.extend_from_slice(b"[]");
+        } else {
+            out.extend_from_slice(b"[");
+            for (j, item) in list.iter().enumerate() {
+                if j > 0 {
+                    out.extend_from_slice(b",");
+                }
+                out.extend_from_slice(b"\n          ");
+                json_str(out, item);
+            }
+            out.extend_from_slice(I8);
+            out.extend_from_slice(b"]");
+        }
+    }
+    out.extend_from_slice(I6);
+    out.extend_from_slice(b"}");
+    if let Some(s) = &f.suppressed {
+        out.extend_from_slice(b",");
+        out.extend_from_slice(I6);
+        out.extend_from_slice(b"\"suppressed\": {");
+        out.extend_from_slice(I8);
+        out.extend_from_slice(b"\"kind\": ");
+        json_str(out, s.kind);
+        out.extend_from_slice(b",");
+        out.extend_from_slice(I8);
+        out.extend_from_slice(b"\"source\": ");
+        json_str(out, s.source);
+        out.extend_from_slice(b",");
+        out.extend_from_slice(I8);
+        out.extend_from_slice(b"\"reason\": ");
+        json_opt_str(out, s.reason);
+        out.extend_from_slice(I6);
+        out.extend_from_slice(b"}");
+    }
+    out.extend_from_slice(b"\n    }");
+}
+
+fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => json_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A JSON string with serde_json's escaping: `"`, `\\`, and control characters (`\n`, `\t`,
+/// ... or `\u00xx`); everything else, non-ASCII included, as is.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[(b >> 4) as usize]);
+            out.push(HEX[(b & 0xf) as usize]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+fn json_u32(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// The members of the report before its arrays; [`JsonFinding`] and [`JsonError`] follow.
@@ -250,5 +438,121 @@ fn error(e: &InputError) -> JsonError<'_> {
         line: e.line,
         column: e.column,
         message: &e.message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(f: &JsonFinding<'_>) -> (String, String) {
+        let mut fast = Vec::new();
+        write_finding(f, &mut fast);
+        let mut slow = Vec::new();
+        serde_item(f, &mut slow).expect("serializes");
+        (
+            String::from_utf8(fast).expect("utf-8"),
+            String::from_utf8(slow).expect("utf-8"),
+        )
+    }
+
+    #[test]
+    fn hand_written_finding_matches_serde() {
+        let tricky = "quote \" backslash \\ newline \n tab \t cr \r bell \u{7} nul \u{0} \u{1f} \u{7f} é ✓ \u{2028} </script>";
+        let refs = ["5.2.1".to_string(), "MS-TA9013".to_string()];
+        let none: [String; 0] = [];
+        let cases = [
+            JsonFinding {
+                check: "privileged-container",
+                severity: "high",
+                message: tricky,
+                remediation: Some(tricky),
+                object: JsonObject {
+                    api_version: "apps/v1",
+                    kind: "Deployment",
+                    namespace: Some("shop"),
+                    name: tricky,
+                },
+                location: Some(JsonLocation {
+                    path: "a/b.yaml",
+                    line: 0,
+                    column: 4_294_967_295,
+                    end_line: 10,
+                    end_column: 1234567,
+                }),
+                field: "spec.template.spec.containers[0]",
+                references: JsonReferences {
+                    cis: &refs,
+                    mitre: &refs[1..],
+                    pss: &none,
+                },
+                suppressed: Some(JsonSuppressed {
+                    kind: "comment",
+                    source: tricky,
+                    reason: Some("why"),
+                }),
+            },
+            JsonFinding {
+                check: "c",
+                severity: "info",
+                message: "",
+                remediation: None,
+                object: JsonObject {
+                    api_version: "",
+                    kind: "",
+                    namespace: None,
+                    name: "",
+                },
+                location: None,
+                field: "",
+                references: JsonReferences {
+                    cis: &none,
+                    mitre: &none,
+                    pss: &refs,
+                },
+                suppressed: Some(JsonSuppressed {
+                    kind: "config",
+                    source: "",
+                    reason: None,
+                }),
+            },
+            JsonFinding {
+                check: "c",
+                severity: "low",
+                message: "m",
+                remediation: Some(""),
+                object: JsonObject {
+                    api_version: "v1",
+                    kind: "Pod",
+                    namespace: None,
+                    name: "p",
+                },
+                location: None,
+                field: "spec",
+                references: JsonReferences {
+                    cis: &none,
+                    mitre: &none,
+                    pss: &none,
+                },
+                suppressed: None,
+            },
+        ];
+        for f in &cases {
+            let (fast, slow) = both(f);
+            assert_eq!(fast, slow);
+        }
+        // Every single byte value that can start a character.
+        for c in (0u32..0x300).filter_map(char::from_u32) {
+            let s = c.to_string();
+            let mut fast = Vec::new();
+            json_str(&mut fast, &s);
+            let slow = serde_json::to_vec(&s).expect("serializes");
+            assert_eq!(fast, slow, "{c:?}");
+        }
+        for n in [0u32, 1, 9, 10, 99, 100, 65535, u32::MAX] {
+            let mut fast = Vec::new();
+            json_u32(&mut fast, n);
+            assert_eq!(fast, n.to_string().into_bytes());
+        }
     }
 }
