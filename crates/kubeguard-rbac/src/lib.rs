@@ -44,6 +44,7 @@ pub mod model;
 mod query;
 pub mod request;
 pub mod subject;
+pub mod workloads;
 
 pub use aggregate::RuleRef;
 pub use analysis::{Diagnostic, DiagnosticKind, EffectiveRule, Options, Rbac};
@@ -58,3 +59,6 @@ pub use request::{
     ResourceRequest, Scope,
 };
 pub use subject::{Identity, ParseSubjectError, Subject};
+pub use workloads::{
+    LevelSource, PermissionLevel, TokenSource, WorkloadAccess, level_of, workload_access,
+};
