@@ -14,6 +14,7 @@
 //! Pure: computed from the objects and their [`Rbac`] only.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use kubeguard_model::{Context, FieldRef, Object, Seg, locate};
 use kubeguard_source::{Location, Node};
@@ -139,8 +140,9 @@ pub struct WorkloadAccess<'a> {
     pub level_source: Option<LevelSource>,
     /// How many rules apply to the ServiceAccount.
     pub rules: usize,
-    /// The other workloads running as the same ServiceAccount (indexes into the result).
-    pub shared_with: Vec<usize>,
+    /// Every workload running as the same ServiceAccount, this one included (indexes into
+    /// the result, ascending; one list shared by the whole group).
+    pub sharing: Arc<[usize]>,
 }
 
 /// The level of an identity's grants, with the first grant reaching it.
@@ -244,19 +246,20 @@ pub fn workload_access<'a>(ctx: &'a Context, rbac: &Rbac<'_>) -> Vec<WorkloadAcc
             level,
             level_source,
             rules,
-            shared_with: Vec::new(),
+            sharing: Arc::from([]),
         });
     }
-    let mut by_account: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut by_account: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, w) in out.iter().enumerate() {
         by_account
-            .entry((w.namespace.clone(), w.service_account.clone()))
+            .entry((&w.namespace, &w.service_account))
             .or_default()
             .push(i);
     }
-    for group in by_account.values().filter(|g| g.len() > 1) {
-        for &i in group {
-            out[i].shared_with = group.iter().copied().filter(|&j| j != i).collect();
+    let groups: Vec<Arc<[usize]>> = by_account.into_values().map(Arc::from).collect();
+    for group in groups {
+        for &i in group.iter() {
+            out[i].sharing = group.clone();
         }
     }
     out
@@ -286,7 +289,7 @@ mod tests {
             .iter()
             .map(|w| {
                 format!(
-                    "{} {}/{} explicit={} token={}({}) level={} rules={} shared={:?} field={}",
+                    "{} {}/{} explicit={} token={}({}) level={} rules={} sharing={:?} field={}",
                     w.object.name,
                     w.namespace,
                     w.service_account,
@@ -295,7 +298,7 @@ mod tests {
                     w.token_source.id(),
                     w.level.id(),
                     w.rules,
-                    w.shared_with,
+                    w.sharing,
                     w.service_account_field.path
                 )
             })
@@ -340,12 +343,12 @@ subjects: [{{kind: ServiceAccount, name: admin, namespace: ops}}]
         let got = run(&text);
         assert_eq!(
             got[0],
-            "a shop/default explicit=false token=true(default) level=none rules=0 shared=[] field=spec.template.spec"
+            "a shop/default explicit=false token=true(default) level=none rules=0 sharing=[0] field=spec.template.spec"
         );
         assert!(got[1].starts_with(
             "b shop/web explicit=true token=false(service-account) level=namespace-read"
         ));
-        assert!(got[1].ends_with("shared=[2] field=spec.template.spec.serviceAccountName"));
+        assert!(got[1].ends_with("sharing=[1, 2] field=spec.template.spec.serviceAccountName"));
         assert!(got[2].starts_with("c shop/web explicit=true token=true(pod-spec)"));
         assert!(got[3].starts_with(
             "d ops/admin explicit=true token=true(default) level=cluster-admin-equivalent rules=2"

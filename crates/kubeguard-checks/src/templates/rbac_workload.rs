@@ -91,8 +91,9 @@ struct Joined {
     level: PermissionLevel,
     /// `ClusterRoleBinding admins (w.yaml:3) → ClusterRole cluster-admin rules[0]`.
     source: Option<String>,
-    /// `Deployment b`, ... of the other workloads with the same ServiceAccount.
-    shared_with: Vec<String>,
+    /// The other workloads with the same ServiceAccount: the first few (`Deployment b`), and
+    /// how many there are.
+    shared_with: (Arc<[String]>, usize),
 }
 
 type Joins = HashMap<usize, Joined>;
@@ -131,6 +132,9 @@ fn join(ctx: &Context) -> Joins {
     let rbac = Rbac::new(ctx, &Options::default());
     let all = workload_access(ctx, &rbac);
     let mut out = Joins::new();
+    // Per group of workloads sharing a ServiceAccount (by its first member): the first few
+    // names, listed once for the whole group.
+    let mut names: HashMap<usize, Arc<[String]>> = HashMap::new();
     for w in &all {
         let Some(index) = ctx.index_of(w.object) else {
             continue;
@@ -154,16 +158,43 @@ fn join(ctx: &Context) -> Joins {
                         at(s.rule_location.as_ref())
                     )
                 }),
-                shared_with: w
-                    .shared_with
-                    .iter()
-                    .filter_map(|&j| all.get(j))
-                    .map(|o| format!("{} {}", o.object.kind, o.object.name))
-                    .collect(),
+                shared_with: (
+                    names
+                        .entry(w.sharing.first().copied().unwrap_or(0))
+                        .or_insert_with(|| {
+                            w.sharing
+                                .iter()
+                                .take(SHOWN + 1)
+                                .filter_map(|&j| all.get(j))
+                                .map(|o| format!("{} {}", o.object.kind, o.object.name))
+                                .collect()
+                        })
+                        .clone(),
+                    w.sharing.len(),
+                ),
             },
         );
     }
     out
+}
+
+/// How many other workloads a shared-ServiceAccount message names.
+const SHOWN: usize = 3;
+
+/// `Deployment b, Deployment c and 4 more`: the workloads of a group other than `me`.
+fn others(me: &str, names: &[String], total: usize) -> String {
+    let shown: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| *n != me)
+        .take(SHOWN)
+        .collect();
+    let rest = total.saturating_sub(1 + shown.len());
+    if rest == 0 {
+        shown.join(", ")
+    } else {
+        format!("{} and {rest} more", shown.join(", "))
+    }
 }
 
 struct Check {
@@ -184,11 +215,12 @@ impl CheckFn for Check {
         let source = j.source.as_deref().unwrap_or("");
         let message = match self.finding {
             Finding::Shared
-                if j.explicit && !j.shared_with.is_empty() && j.level > PermissionLevel::None =>
+                if j.explicit && j.shared_with.1 > 1 && j.level > PermissionLevel::None =>
             {
+                let me = format!("{} {}", obj.kind, obj.name);
                 format!(
                     "ServiceAccount {sa} ({level}: {source}) is shared with {}: each of them holds the permissions the others need",
-                    j.shared_with.join(", ")
+                    others(&me, &j.shared_with.0, j.shared_with.1)
                 )
             }
             Finding::Default
