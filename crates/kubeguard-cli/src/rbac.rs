@@ -22,7 +22,8 @@ use kubeguard_engine::InputError;
 use kubeguard_model::{Context, Object};
 use kubeguard_rbac::{
     Binding, Diagnostic, Discovery, Grant, Identity, Options, Permission, Permissions, Rbac,
-    Request, Role, Scope, Subject, SubjectGrants, Target,
+    Request, Role, Scope, Subject, SubjectGrants, Target, TokenSource, WorkloadAccess,
+    workload_access,
 };
 use kubeguard_source::{Location, SourceFile};
 use serde_json::{Value as Json, json};
@@ -44,6 +45,10 @@ pub enum RbacCommand {
     /// The effective permissions of a subject, merged per resource (as `kubectl auth can-i
     /// --list`), cluster-wide and per namespace, with the grants of each.
     Permissions(PermissionsArgs),
+    /// Every workload with its ServiceAccount (`default` when unset), whether its API token
+    /// is mounted, and the permission level of that token (none, namespace-read,
+    /// namespace-write, cluster-read, cluster-write, cluster-admin-equivalent).
+    Workloads(WorkloadsArgs),
 }
 
 /// Formats of `rbac` answers.
@@ -185,6 +190,24 @@ pub struct PermissionsArgs {
     pub common: RbacInput,
 }
 
+/// Arguments of `rbac workloads`.
+#[derive(Debug, Args)]
+#[command(
+    disable_version_flag = true,
+    mut_arg("namespace", |a| a.short('n').help(
+        "List the workloads of this namespace only (also passed to `helm template --namespace` for charts)"
+    )),
+)]
+pub struct WorkloadsArgs {
+    /// Files, directories (searched recursively) or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Inputs and output.
+    #[command(flatten)]
+    pub common: RbacInput,
+}
+
 const NAMESPACE_HELP: &str = "Ask in this namespace: ClusterRoleBindings and the RoleBindings of NS (default: cluster-wide, ClusterRoleBindings only); also passed to `helm template --namespace` for charts";
 
 fn parse_subject(s: &str) -> Result<Subject, String> {
@@ -197,6 +220,7 @@ pub fn run(cmd: &RbacCommand) -> Result<ExitStatus> {
         RbacCommand::WhoCan(a) => who_can(a),
         RbacCommand::CanI(a) => can_i(a),
         RbacCommand::Permissions(a) => permissions(a),
+        RbacCommand::Workloads(a) => workloads(a),
     }
 }
 
@@ -450,6 +474,185 @@ fn permissions(args: &PermissionsArgs) -> Result<ExitStatus> {
         args.common.verbose,
     );
     Ok(error_status(&inputs).unwrap_or(ExitStatus::Clean))
+}
+
+fn workloads(args: &WorkloadsArgs) -> Result<ExitStatus> {
+    let inputs = read(&args.paths, &args.common)?;
+    let rbac = Rbac::new(&inputs.ctx, &options(&args.common));
+    let all = workload_access(&inputs.ctx, &rbac);
+    let shown: Vec<usize> = (0..all.len())
+        .filter(|&i| {
+            args.common
+                .input
+                .namespace
+                .as_deref()
+                .is_none_or(|ns| all[i].namespace == ns)
+        })
+        .collect();
+    let mut locate = Locator::new(&inputs.origins);
+    let text = match args.common.format {
+        RbacFormat::Json => {
+            let mut doc = serde_json::Map::new();
+            doc.insert("version".into(), json!(1));
+            doc.insert(
+                "workloads".into(),
+                Json::Array(
+                    shown
+                        .iter()
+                        .map(|&i| workload_json(&all, i, &mut locate))
+                        .collect(),
+                ),
+            );
+            finish_json(doc, &[], &rbac, &inputs, &mut locate)
+        }
+        RbacFormat::Text => workloads_text(&all, &shown, &mut locate),
+    };
+    emit(&text)?;
+    notes(
+        rbac.diagnostics(),
+        &inputs,
+        &mut locate,
+        args.common.verbose,
+    );
+    Ok(error_status(&inputs).unwrap_or(ExitStatus::Clean))
+}
+
+/// `Deployment shop/web`.
+fn workload_label(w: &WorkloadAccess<'_>) -> String {
+    format!("{} {}/{}", w.object.kind, w.namespace, w.object.name)
+}
+
+fn object_location(obj: &Object, locate: &mut Locator<'_>) -> Option<Location> {
+    let computed =
+        (!obj.source.text().is_empty()).then(|| obj.source.location(&obj.path, obj.anchor_span()));
+    locate.field(obj, "", computed.as_ref())
+}
+
+fn token_text(w: &WorkloadAccess<'_>) -> String {
+    let by = match w.token_source {
+        TokenSource::PodSpec => "set in the pod spec",
+        TokenSource::ServiceAccount => "set on the ServiceAccount",
+        TokenSource::Default => "Kubernetes' default",
+    };
+    if w.token_mounted {
+        format!("token mounted ({by})")
+    } else {
+        format!("token not mounted ({by})")
+    }
+}
+
+fn workloads_text(all: &[WorkloadAccess<'_>], shown: &[usize], locate: &mut Locator<'_>) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("{}:\n", plural(shown.len(), "workload", "workloads"));
+    for &i in shown {
+        let w = &all[i];
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{} at {}",
+            sanitize(&workload_label(w)),
+            at(object_location(w.object, locate).as_ref())
+        );
+        let how = if w.explicit {
+            "named"
+        } else {
+            "default: no serviceAccountName"
+        };
+        let found = if w.service_account_object.is_some() {
+            ""
+        } else {
+            ", not among the inputs"
+        };
+        let _ = writeln!(
+            out,
+            "  ServiceAccount {}/{} ({how}{found}), {}",
+            sanitize(&w.namespace),
+            sanitize(&w.service_account),
+            token_text(w)
+        );
+        match &w.level_source {
+            Some(s) => {
+                let _ = writeln!(
+                    out,
+                    "  level {}: {} at {}",
+                    w.level.id(),
+                    sanitize(&s.binding),
+                    at(s.binding_location.as_ref())
+                );
+                let _ = writeln!(
+                    out,
+                    "    {} at {}",
+                    sanitize(&s.rule),
+                    at(s.rule_location.as_ref())
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  level {}: no binding grants it anything",
+                    w.level.id()
+                );
+            }
+        }
+        let others: Vec<String> = w
+            .sharing
+            .iter()
+            .filter(|&&j| j != i)
+            .filter_map(|&j| all.get(j))
+            .map(|o| sanitize(&format!("{} {}", o.object.kind, o.object.name)))
+            .collect();
+        if !others.is_empty() {
+            let _ = writeln!(
+                out,
+                "  shares its ServiceAccount with {}",
+                others.join(", ")
+            );
+        }
+    }
+    out
+}
+
+fn workload_json(all: &[WorkloadAccess<'_>], i: usize, locate: &mut Locator<'_>) -> Json {
+    let w = &all[i];
+    let field_location = (!w.object.source.text().is_empty()).then(|| {
+        w.object
+            .source
+            .location(&w.object.path, w.service_account_field.span)
+    });
+    json!({
+        "kind": w.object.kind,
+        "namespace": w.namespace,
+        "name": w.object.name,
+        "location": location_json(object_location(w.object, locate).as_ref()),
+        "serviceAccount": {
+            "name": w.service_account,
+            "explicit": w.explicit,
+            "found": w.service_account_object.is_some(),
+            "field": w.service_account_field.path,
+            "location": location_json(
+                locate
+                    .field(w.object, &w.service_account_field.path, field_location.as_ref())
+                    .as_ref()
+            ),
+        },
+        "tokenMounted": w.token_mounted,
+        "tokenSource": w.token_source.id(),
+        "level": w.level.id(),
+        "levelGrant": w.level_source.as_ref().map(|s| json!({
+            "binding": s.binding,
+            "bindingLocation": location_json(s.binding_location.as_ref()),
+            "rule": s.rule,
+            "ruleLocation": location_json(s.rule_location.as_ref()),
+        })),
+        "rules": w.rules,
+        "sharedWith": w
+            .sharing
+            .iter()
+            .filter(|&&j| j != i)
+            .filter_map(|&j| all.get(j))
+            .map(|o| json!({"kind": o.object.kind, "name": o.object.name}))
+            .collect::<Vec<_>>(),
+    })
 }
 
 fn options(common: &RbacInput) -> Options {

@@ -536,3 +536,122 @@ fn kustomize_locations_point_at_the_source_files() {
         "1 subject can create pods/exec in namespace shop:\n\nServiceAccount shop/tools\n  RoleBinding shop/debuggers (in namespace shop) at base/rbac.yaml:11:1, subjects[0] at line 19\n    Role shop/exec rules[0] at base/rbac.yaml:6:3\n"
     );
 }
+
+const WORKLOADS: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: shop-app
+      containers: [{name: web, image: registry.example.com/web:1.4.0}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: shop-app
+      containers: [{name: worker, image: registry.example.com/worker:1.4.0}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: shop}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          automountServiceAccountToken: false
+          containers: [{name: r, image: registry.example.com/r:1}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: shop-app, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: shop-app, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: ServiceAccount, name: shop-app}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ci, namespace: ci}
+spec:
+  template:
+    spec:
+      serviceAccountName: ci
+      containers: [{name: ci, image: registry.example.com/ci:2}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ci-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: ci, namespace: ci}]
+"#;
+
+#[test]
+fn workloads_join_service_accounts_tokens_and_levels() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("w.yaml"), WORKLOADS).expect("written");
+    let (code, out, err) = rbac(dir.path(), &["workloads", "w.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+
+    let (code, out, err) = rbac(dir.path(), &["workloads", "--format", "json", "w.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    let doc = json_of(&out);
+    let workloads = doc["workloads"].as_array().expect("workloads");
+    let summary: Vec<(String, String, bool, String)> = workloads
+        .iter()
+        .map(|w| {
+            (
+                format!(
+                    "{}/{}",
+                    w["namespace"].as_str().unwrap_or(""),
+                    w["name"].as_str().unwrap_or("")
+                ),
+                w["serviceAccount"]["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                w["tokenMounted"].as_bool().unwrap_or(true),
+                w["level"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expect = |ns: &str, sa: &str, token: bool, level: &str| {
+        (ns.to_string(), sa.to_string(), token, level.to_string())
+    };
+    assert_eq!(
+        summary,
+        vec![
+            expect("shop/web", "shop-app", true, "namespace-write"),
+            expect("shop/worker", "shop-app", true, "namespace-write"),
+            expect("shop/report", "default", false, "none"),
+            expect("ci/ci", "ci", true, "cluster-admin-equivalent"),
+        ]
+    );
+    assert_eq!(
+        workloads[0]["sharedWith"],
+        json!([{"kind": "Deployment", "name": "worker"}])
+    );
+    assert_eq!(
+        workloads[3]["levelGrant"]["binding"],
+        "ClusterRoleBinding ci-admin"
+    );
+    assert_eq!(workloads[3]["levelGrant"]["bindingLocation"]["line"], 54);
+    assert_eq!(workloads[2]["tokenSource"], "pod-spec");
+    assert_eq!(workloads[0]["serviceAccount"]["location"]["line"], 7);
+
+    // -n keeps one namespace.
+    let (_, out, _) = rbac(
+        dir.path(),
+        &["workloads", "--format", "json", "-n", "ci", "w.yaml"],
+    );
+    let doc = json_of(&out);
+    assert_eq!(doc["workloads"].as_array().map(Vec::len), Some(1));
+}
