@@ -39,6 +39,7 @@
 pub mod aggregate;
 mod analysis;
 mod builtin;
+pub mod escalation;
 pub mod matching;
 pub mod model;
 mod query;
@@ -49,6 +50,7 @@ pub mod workloads;
 pub use aggregate::RuleRef;
 pub use analysis::{Diagnostic, DiagnosticKind, EffectiveRule, Options, Rbac};
 pub use builtin::{BUILTIN_PATH, builtin_roles};
+pub use escalation::{Escalation, escalation};
 pub use model::{
     AggregationSelector, Binding, BindingKind, BindingSubject, PolicyRule, RBAC_GROUP, Role,
     RoleKind, RoleRef, Rule, binding_kind, role_kind,
