@@ -20,9 +20,10 @@ use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use kubeguard_engine::InputError;
 use kubeguard_model::{Context, Object};
+use kubeguard_rbac::escalation::{Node as EscalationNode, Source as EscalationSource, Step};
 use kubeguard_rbac::{
     Binding, Diagnostic, Discovery, Grant, Identity, Options, Permission, Permissions, Rbac,
-    Request, Role, Scope, Subject, SubjectGrants, Target, TokenSource, WorkloadAccess,
+    Request, Role, Scope, Subject, SubjectGrants, Target, TokenSource, WorkloadAccess, escalation,
     workload_access,
 };
 use kubeguard_source::{Location, SourceFile};
@@ -49,6 +50,10 @@ pub enum RbacCommand {
     /// is mounted, and the permission level of that token (none, namespace-read,
     /// namespace-write, cluster-read, cluster-write, cluster-admin-equivalent).
     Workloads(WorkloadsArgs),
+    /// Escalation paths: the shortest path from every workload's ServiceAccount and every
+    /// User and Group to cluster-admin, through the identities their permissions let them
+    /// obtain (text, json, or the whole graph as dot).
+    Escalation(EscalationArgs),
 }
 
 /// Formats of `rbac` answers.
@@ -59,6 +64,8 @@ pub enum RbacFormat {
     Text,
     /// JSON (docs/rbac.md).
     Json,
+    /// Graphviz DOT (`escalation` only).
+    Dot,
 }
 
 /// What every `rbac` sub-command reads.
@@ -208,6 +215,23 @@ pub struct WorkloadsArgs {
     pub common: RbacInput,
 }
 
+/// Arguments of `rbac escalation`.
+#[derive(Debug, Args)]
+#[command(disable_version_flag = true)]
+pub struct EscalationArgs {
+    /// Files, directories (searched recursively) or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Also list the subjects that cannot reach cluster-admin (text).
+    #[arg(long)]
+    pub all: bool,
+
+    /// Inputs and output.
+    #[command(flatten)]
+    pub common: RbacInput,
+}
+
 const NAMESPACE_HELP: &str = "Ask in this namespace: ClusterRoleBindings and the RoleBindings of NS (default: cluster-wide, ClusterRoleBindings only); also passed to `helm template --namespace` for charts";
 
 fn parse_subject(s: &str) -> Result<Subject, String> {
@@ -216,7 +240,18 @@ fn parse_subject(s: &str) -> Result<Subject, String> {
 
 /// Runs an `rbac` sub-command.
 pub fn run(cmd: &RbacCommand) -> Result<ExitStatus> {
+    let common = match cmd {
+        RbacCommand::WhoCan(a) => &a.common,
+        RbacCommand::CanI(a) => &a.common,
+        RbacCommand::Permissions(a) => &a.common,
+        RbacCommand::Workloads(a) => &a.common,
+        RbacCommand::Escalation(a) => &a.common,
+    };
+    if common.format == RbacFormat::Dot && !matches!(cmd, RbacCommand::Escalation(_)) {
+        anyhow::bail!("--format dot is only available for `kubeguard rbac escalation`");
+    }
     match cmd {
+        RbacCommand::Escalation(a) => escalation_cmd(a),
         RbacCommand::WhoCan(a) => who_can(a),
         RbacCommand::CanI(a) => can_i(a),
         RbacCommand::Permissions(a) => permissions(a),
@@ -361,7 +396,7 @@ fn who_can(args: &WhoCanArgs) -> Result<ExitStatus> {
             );
             finish_json(doc, &warnings, &rbac, &inputs, &mut locate)
         }
-        RbacFormat::Text => who_can_text(&req, &who, &mut locate),
+        RbacFormat::Text | RbacFormat::Dot => who_can_text(&req, &who, &mut locate),
     };
     emit(&text)?;
     notes(
@@ -403,7 +438,7 @@ fn can_i(args: &CanIArgs) -> Result<ExitStatus> {
                 );
                 finish_json(doc, &warnings, &rbac, &inputs, &mut locate)
             }
-            RbacFormat::Text => can_i_text(&grants, &mut locate),
+            RbacFormat::Text | RbacFormat::Dot => can_i_text(&grants, &mut locate),
         };
         emit(&text)?;
         notes(
@@ -464,7 +499,7 @@ fn permissions(args: &PermissionsArgs) -> Result<ExitStatus> {
             );
             finish_json(doc, &[], &rbac, &inputs, &mut locate)
         }
-        RbacFormat::Text => permissions_text(&args.subject, &perms, &mut locate),
+        RbacFormat::Text | RbacFormat::Dot => permissions_text(&args.subject, &perms, &mut locate),
     };
     emit(&text)?;
     notes(
@@ -505,7 +540,7 @@ fn workloads(args: &WorkloadsArgs) -> Result<ExitStatus> {
             );
             finish_json(doc, &[], &rbac, &inputs, &mut locate)
         }
-        RbacFormat::Text => workloads_text(&all, &shown, &mut locate),
+        RbacFormat::Text | RbacFormat::Dot => workloads_text(&all, &shown, &mut locate),
     };
     emit(&text)?;
     notes(
@@ -653,6 +688,122 @@ fn workload_json(all: &[WorkloadAccess<'_>], i: usize, locate: &mut Locator<'_>)
             .map(|o| json!({"kind": o.object.kind, "name": o.object.name}))
             .collect::<Vec<_>>(),
     })
+}
+
+fn escalation_cmd(args: &EscalationArgs) -> Result<ExitStatus> {
+    let inputs = read(&args.paths, &args.common)?;
+    let rbac = Rbac::new(&inputs.ctx, &options(&args.common));
+    let graph = escalation(&inputs.ctx, &rbac);
+    let paths = graph.paths();
+    let mut locate = Locator::new(&inputs.origins);
+    let text = match args.common.format {
+        RbacFormat::Dot => graph.to_dot(),
+        RbacFormat::Json => {
+            let mut doc = serde_json::Map::new();
+            doc.insert("version".into(), json!(1));
+            doc.insert(
+                "paths".into(),
+                Json::Array(
+                    paths
+                        .iter()
+                        .map(|(source, steps)| {
+                            json!({
+                                "subject": subject_json(&source.subject),
+                                "workloads": source.workloads,
+                                "reachesClusterAdmin": steps.is_some(),
+                                "steps": steps.as_ref().map(|steps| steps.iter().map(step_json).collect::<Vec<_>>()),
+                            })
+                        })
+                        .collect(),
+                ),
+            );
+            finish_json(doc, &[], &rbac, &inputs, &mut locate)
+        }
+        RbacFormat::Text => escalation_text(&paths, args.all),
+    };
+    emit(&text)?;
+    notes(
+        rbac.diagnostics(),
+        &inputs,
+        &mut locate,
+        args.common.verbose,
+    );
+    Ok(error_status(&inputs).unwrap_or(ExitStatus::Clean))
+}
+
+fn node_json(n: &EscalationNode) -> Json {
+    match n {
+        EscalationNode::Subject(s) => {
+            let mut v = subject_json(s);
+            v["node"] = json!("subject");
+            v
+        }
+        EscalationNode::NamespaceAccounts(ns) => {
+            json!({"node": "namespace-serviceaccounts", "namespace": ns})
+        }
+        EscalationNode::AllAccounts => json!({"node": "all-serviceaccounts"}),
+        EscalationNode::ClusterAdmin => json!({"node": "cluster-admin"}),
+    }
+}
+
+fn step_json(step: &Step<'_>) -> Json {
+    json!({
+        "from": node_json(step.from),
+        "to": node_json(step.to),
+        "via": step.edge.via.id(),
+        "grant": step.edge.grant.as_ref().map(|g| json!({
+            "binding": g.binding,
+            "bindingLocation": location_json(g.binding_location.as_ref()),
+            "rule": g.rule,
+            "ruleLocation": location_json(g.rule_location.as_ref()),
+        })),
+    })
+}
+
+fn escalation_text(paths: &[(&EscalationSource, Option<Vec<Step<'_>>>)], all: bool) -> String {
+    use std::fmt::Write as _;
+    let reaching = paths.iter().filter(|(_, p)| p.is_some()).count();
+    let mut out = format!(
+        "{reaching} of {} can reach cluster-admin:\n",
+        plural(paths.len(), "subject", "subjects")
+    );
+    for (source, steps) in paths {
+        let Some(steps) = steps else {
+            if all {
+                let _ = writeln!(
+                    out,
+                    "\n{}: cannot reach cluster-admin",
+                    sanitize(&source.subject.to_string())
+                );
+            }
+            continue;
+        };
+        let _ = write!(out, "\n{}", sanitize(&source.subject.to_string()));
+        if !source.workloads.is_empty() {
+            let _ = write!(out, " (run by {})", sanitize(&source.workloads.join(", ")));
+        }
+        let _ = writeln!(out, ": {}", plural(steps.len(), "step", "steps"));
+        for step in steps {
+            let _ = writeln!(
+                out,
+                "  {} -> {}: {}",
+                sanitize(&step.from.label()),
+                sanitize(&step.to.label()),
+                step.edge.via.describe()
+            );
+            if let Some(g) = &step.edge.grant {
+                let _ = writeln!(
+                    out,
+                    "    {} at {} -> {} at {}",
+                    sanitize(&g.binding),
+                    at(g.binding_location.as_ref()),
+                    sanitize(&g.rule),
+                    at(g.rule_location.as_ref())
+                );
+            }
+        }
+    }
+    out
 }
 
 fn options(common: &RbacInput) -> Options {

@@ -655,3 +655,138 @@ fn workloads_join_service_accounts_tokens_and_levels() {
     let doc = json_of(&out);
     assert_eq!(doc["workloads"].as_array().map(Vec::len), Some(1));
 }
+
+const ESCALATION: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: shop-app
+      containers: [{name: web, image: registry.example.com/web:1.4.0}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: shop-app
+      containers: [{name: worker, image: registry.example.com/worker:1.4.0}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: shop}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          automountServiceAccountToken: false
+          containers: [{name: r, image: registry.example.com/r:1}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: shop-app, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: shop-app, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: ServiceAccount, name: shop-app}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ci, namespace: ci}
+spec:
+  template:
+    spec:
+      serviceAccountName: ci
+      containers: [{name: ci, image: registry.example.com/ci:2}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ci-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: ci, namespace: ci}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: dev, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: view, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: Group, name: readers, apiGroup: rbac.authorization.k8s.io}]
+"#;
+
+#[test]
+fn escalation_paths_text_json_and_dot() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("e.yaml"), ESCALATION).expect("written");
+    let (code, out, err) = rbac(dir.path(), &["escalation", "--all", "e.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+
+    let (code, out, err) = rbac(dir.path(), &["escalation", "--format", "json", "e.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    let doc = json_of(&out);
+    let paths = doc["paths"].as_array().expect("paths");
+    let reach: Vec<(String, bool)> = paths
+        .iter()
+        .map(|p| {
+            (
+                p["subject"]["name"].as_str().unwrap_or("").to_string(),
+                p["reachesClusterAdmin"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reach,
+        vec![
+            ("alice".to_string(), true),
+            ("readers".to_string(), false),
+            ("ci".to_string(), true),
+            ("default".to_string(), false),
+            ("shop-app".to_string(), false),
+        ]
+    );
+    let alice = &paths[0]["steps"];
+    assert_eq!(alice.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        alice[0]["to"],
+        json!({"node": "namespace-serviceaccounts", "namespace": "ci"})
+    );
+    assert_eq!(alice[0]["grant"]["binding"], "RoleBinding ci/dev");
+    assert_eq!(alice[2]["to"], json!({"node": "cluster-admin"}));
+    assert_eq!(paths[2]["workloads"], json!(["Deployment ci/ci"]));
+    assert!(paths[1]["steps"].is_null());
+
+    let (code, out, err) = rbac(dir.path(), &["escalation", "--format", "dot", "e.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("digraph escalation {"), "{out}");
+    assert!(
+        out.contains("[label=\"cluster-admin\", shape=doubleoctagon"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[label=\"holds-cluster-admin\", color=red]"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with('}'));
+
+    // dot is for escalation only.
+    let (code, _, err) = rbac(
+        dir.path(),
+        &["who-can", "--format", "dot", "get", "pods", "e.yaml"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("only available for `kubeguard rbac escalation`"),
+        "{err}"
+    );
+}
