@@ -295,6 +295,11 @@ pub fn escalation(ctx: &Context, rbac: &Rbac<'_>) -> Escalation {
             name: sa.name.clone(),
         });
     }
+    for w in workloads.values_mut() {
+        // The same workload may come from several files.
+        w.sort();
+        w.dedup();
+    }
     let users: Vec<Subject> = subjects
         .iter()
         .filter(|s| matches!(s, Subject::User(_)))
