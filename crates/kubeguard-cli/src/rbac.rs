@@ -6,6 +6,9 @@
 //! - `can-i --as SUBJECT VERB RESOURCE[/SUBRESOURCE] [-n NS | -A] [--name NAME] PATHS...`
 //!   (exit 0 yes, 1 no, 2 errors)
 //! - `permissions SUBJECT [-n NS] PATHS...`
+//! - `workloads [-n NS] PATHS...`: each workload's ServiceAccount, token mount and permission
+//!   level
+//! - `escalation [--all] PATHS...` (`--format dot` too): shortest paths to cluster-admin
 //!
 //! Inputs are read as `lint` reads them ([`crate::inputs::load`]) and all objects form one
 //! cluster. The analysis is `kubeguard-rbac`'s; this module renders it as text or JSON (the
