@@ -394,6 +394,9 @@ struct BoundRole {
 /// The bindings of a context with the effective rules of their roles, by object index.
 type Resolved = HashMap<usize, BoundRole>;
 
+/// How many contexts' data the cache keeps.
+const MAX_CONTEXTS: usize = 32;
+
 /// Per context id, its resolved bindings: built once for every check of this template.
 static RESOLVED: Mutex<Option<HashMap<u64, Arc<Resolved>>>> = Mutex::new(None);
 
@@ -408,10 +411,13 @@ fn resolved(ctx: &Context) -> Arc<Resolved> {
         return r.clone();
     }
     let built = Arc::new(resolve(ctx));
-    RESOLVED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get_or_insert_with(HashMap::new)
+    let mut cache = RESOLVED.lock().unwrap_or_else(PoisonError::into_inner);
+    let cache = cache.get_or_insert_with(HashMap::new);
+    if cache.len() >= MAX_CONTEXTS && !cache.contains_key(&id) {
+        // Contexts are linted once each: forget the old ones rather than grow without bound.
+        cache.clear();
+    }
+    cache
         .entry(id)
         .or_insert(built)
         .clone()

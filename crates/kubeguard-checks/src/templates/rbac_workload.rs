@@ -98,6 +98,9 @@ struct Joined {
 
 type Joins = HashMap<usize, Joined>;
 
+/// How many contexts' data the cache keeps.
+const MAX_CONTEXTS: usize = 32;
+
 /// Per context id, the join of its workloads by object index.
 static JOINS: Mutex<Option<HashMap<u64, Arc<Joins>>>> = Mutex::new(None);
 
@@ -112,10 +115,13 @@ fn joins(ctx: &Context) -> Arc<Joins> {
         return j.clone();
     }
     let built = Arc::new(join(ctx));
-    JOINS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get_or_insert_with(HashMap::new)
+    let mut cache = JOINS.lock().unwrap_or_else(PoisonError::into_inner);
+    let cache = cache.get_or_insert_with(HashMap::new);
+    if cache.len() >= MAX_CONTEXTS && !cache.contains_key(&id) {
+        // Contexts are linted once each: forget the old ones rather than grow without bound.
+        cache.clear();
+    }
+    cache
         .entry(id)
         .or_insert(built)
         .clone()
@@ -259,5 +265,26 @@ impl CheckFn for Check {
             _ => return,
         };
         out.push(Diagnostic::new(message, j.field.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_messages_name_at_most_three_others() {
+        let names: Vec<String> = ["Deployment a", "Deployment b", "Deployment c", "Deployment d"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            others("Deployment a", &names[..2], 2),
+            "Deployment b".to_string()
+        );
+        assert_eq!(
+            others("Deployment b", &names, 10),
+            "Deployment a, Deployment c, Deployment d and 6 more"
+        );
     }
 }
