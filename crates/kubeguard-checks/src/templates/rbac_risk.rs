@@ -154,7 +154,12 @@ static POD_EXEC: &[Probe] = &[
     probe(CONNECT, "", "pods/portforward", "portforward"),
 ];
 static ESCALATE: &[Probe] = &[
-    probe(&["escalate", "bind"], "rbac.authorization.k8s.io", "roles", ""),
+    probe(
+        &["escalate", "bind"],
+        "rbac.authorization.k8s.io",
+        "roles",
+        "",
+    ),
     probe(
         &["escalate", "bind"],
         "rbac.authorization.k8s.io",
@@ -181,12 +186,7 @@ static CSR: &[Probe] = &[
         "certificatesigningrequests/approval",
         "approval",
     ),
-    probe(
-        &["approve", "sign"],
-        "certificates.k8s.io",
-        "signers",
-        "",
-    ),
+    probe(&["approve", "sign"], "certificates.k8s.io", "signers", ""),
 ];
 static WEBHOOKS: &[Probe] = &[
     probe(
@@ -207,7 +207,12 @@ static RBAC_WRITE: &[Probe] = &[
     probe(WRITE, "rbac.authorization.k8s.io", "roles", ""),
     probe(WRITE, "rbac.authorization.k8s.io", "clusterroles", ""),
     probe(WRITE, "rbac.authorization.k8s.io", "rolebindings", ""),
-    probe(WRITE, "rbac.authorization.k8s.io", "clusterrolebindings", ""),
+    probe(
+        WRITE,
+        "rbac.authorization.k8s.io",
+        "clusterrolebindings",
+        "",
+    ),
 ];
 
 /// Groups every request of their kind belongs to.
@@ -291,7 +296,9 @@ impl Risk {
             Risk::PodExec => "run commands in, or connect to, running containers",
             Risk::EscalateBindImpersonate => "gain permissions beyond its own roles",
             Risk::TokenCreate => "mint ServiceAccount tokens and act as those accounts",
-            Risk::NodesProxy => "reach the kubelet API of every node, bypassing admission and audit",
+            Risk::NodesProxy => {
+                "reach the kubelet API of every node, bypassing admission and audit"
+            }
             Risk::CsrApproval => "issue client certificates for any user and group",
             Risk::WebhookConfig => "intercept or rewrite every object sent to the API server",
             Risk::NamespaceWrite => "change namespace labels, Pod Security enforcement included",
@@ -325,8 +332,7 @@ fn rule_hit(risk: Risk, rule: &PolicyRule) -> Option<(&'static str, usize, Strin
     }
     let probes = risk.probes()?;
     for p in probes {
-        if !api_group_matches(rule, p.group) || !resource_matches(rule, p.resource, p.subresource)
-        {
+        if !api_group_matches(rule, p.group) || !resource_matches(rule, p.resource, p.subresource) {
             continue;
         }
         let named = !rule.resource_names.is_empty();
@@ -348,8 +354,7 @@ fn rule_hit(risk: Risk, rule: &PolicyRule) -> Option<(&'static str, usize, Strin
             rule.resources.iter().position(|r| {
                 r == "*"
                     || r == p.resource
-                    || (!p.subresource.is_empty()
-                        && r.strip_prefix("*/") == Some(p.subresource))
+                    || (!p.subresource.is_empty() && r.strip_prefix("*/") == Some(p.subresource))
             })
         };
         let key = if verb_focus { "verbs" } else { "resources" };
@@ -417,10 +422,7 @@ fn resolved(ctx: &Context) -> Arc<Resolved> {
         // Contexts are linted once each: forget the old ones rather than grow without bound.
         cache.clear();
     }
-    cache
-        .entry(id)
-        .or_insert(built)
-        .clone()
+    cache.entry(id).or_insert(built).clone()
 }
 
 fn resolve(ctx: &Context) -> Resolved {
@@ -466,9 +468,7 @@ struct Check {
 }
 
 fn at(location: Option<&Location>) -> String {
-    location.map_or_else(String::new, |l| {
-        format!(" ({}:{})", l.path, l.start.line)
-    })
+    location.map_or_else(String::new, |l| format!(" ({}:{})", l.path, l.start.line))
 }
 
 impl Check {
@@ -730,7 +730,12 @@ mod tests {
 
     #[test]
     fn resource_names_never_grant_create_or_list() {
-        let named = rule(&["create", "get", "list"], &[""], &["secrets", "pods"], &["x"]);
+        let named = rule(
+            &["create", "get", "list"],
+            &[""],
+            &["secrets", "pods"],
+            &["x"],
+        );
         assert_eq!(rule_hit(Risk::CreatePods, &named), None);
         assert_eq!(
             rule_hit(Risk::SecretsClusterRead, &named),

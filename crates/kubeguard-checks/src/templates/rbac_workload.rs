@@ -121,10 +121,7 @@ fn joins(ctx: &Context) -> Arc<Joins> {
         // Contexts are linted once each: forget the old ones rather than grow without bound.
         cache.clear();
     }
-    cache
-        .entry(id)
-        .or_insert(built)
-        .clone()
+    cache.entry(id).or_insert(built).clone()
 }
 
 fn at(l: Option<&Location>) -> String {
@@ -245,7 +242,9 @@ impl CheckFn for Check {
             }
             Finding::UnusedToken if j.token_mounted && j.level == PermissionLevel::None => {
                 let why = match j.token_source {
-                    TokenSource::PodSpec => "the pod spec sets automountServiceAccountToken to true",
+                    TokenSource::PodSpec => {
+                        "the pod spec sets automountServiceAccountToken to true"
+                    }
                     TokenSource::ServiceAccount => {
                         "the ServiceAccount sets automountServiceAccountToken to true"
                     }
@@ -274,10 +273,15 @@ mod tests {
 
     #[test]
     fn shared_messages_name_at_most_three_others() {
-        let names: Vec<String> = ["Deployment a", "Deployment b", "Deployment c", "Deployment d"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names: Vec<String> = [
+            "Deployment a",
+            "Deployment b",
+            "Deployment c",
+            "Deployment d",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(
             others("Deployment a", &names[..2], 2),
             "Deployment b".to_string()
