@@ -69,6 +69,8 @@ pub enum RbacFormat {
     Json,
     /// Graphviz DOT (`escalation` only).
     Dot,
+    /// SVG, laid out in-process from the DOT graph (`escalation` only; no Graphviz needed).
+    Svg,
 }
 
 /// What every `rbac` sub-command reads.
@@ -250,8 +252,10 @@ pub fn run(cmd: &RbacCommand) -> Result<ExitStatus> {
         RbacCommand::Workloads(a) => &a.common,
         RbacCommand::Escalation(a) => &a.common,
     };
-    if common.format == RbacFormat::Dot && !matches!(cmd, RbacCommand::Escalation(_)) {
-        anyhow::bail!("--format dot is only available for `kubeguard rbac escalation`");
+    if matches!(common.format, RbacFormat::Dot | RbacFormat::Svg)
+        && !matches!(cmd, RbacCommand::Escalation(_))
+    {
+        anyhow::bail!("--format dot and svg are only available for `kubeguard rbac escalation`");
     }
     match cmd {
         RbacCommand::Escalation(a) => escalation_cmd(a),
@@ -399,7 +403,9 @@ fn who_can(args: &WhoCanArgs) -> Result<ExitStatus> {
             );
             finish_json(doc, &warnings, &rbac, &inputs, &mut locate)
         }
-        RbacFormat::Text | RbacFormat::Dot => who_can_text(&req, &who, &mut locate),
+        RbacFormat::Text | RbacFormat::Dot | RbacFormat::Svg => {
+            who_can_text(&req, &who, &mut locate)
+        }
     };
     emit(&text)?;
     notes(
@@ -441,7 +447,9 @@ fn can_i(args: &CanIArgs) -> Result<ExitStatus> {
                 );
                 finish_json(doc, &warnings, &rbac, &inputs, &mut locate)
             }
-            RbacFormat::Text | RbacFormat::Dot => can_i_text(&grants, &mut locate),
+            RbacFormat::Text | RbacFormat::Dot | RbacFormat::Svg => {
+                can_i_text(&grants, &mut locate)
+            }
         };
         emit(&text)?;
         notes(
@@ -502,7 +510,9 @@ fn permissions(args: &PermissionsArgs) -> Result<ExitStatus> {
             );
             finish_json(doc, &[], &rbac, &inputs, &mut locate)
         }
-        RbacFormat::Text | RbacFormat::Dot => permissions_text(&args.subject, &perms, &mut locate),
+        RbacFormat::Text | RbacFormat::Dot | RbacFormat::Svg => {
+            permissions_text(&args.subject, &perms, &mut locate)
+        }
     };
     emit(&text)?;
     notes(
@@ -543,7 +553,9 @@ fn workloads(args: &WorkloadsArgs) -> Result<ExitStatus> {
             );
             finish_json(doc, &[], &rbac, &inputs, &mut locate)
         }
-        RbacFormat::Text | RbacFormat::Dot => workloads_text(&all, &shown, &mut locate),
+        RbacFormat::Text | RbacFormat::Dot | RbacFormat::Svg => {
+            workloads_text(&all, &shown, &mut locate)
+        }
     };
     emit(&text)?;
     notes(
@@ -693,6 +705,26 @@ fn workload_json(all: &[WorkloadAccess<'_>], i: usize, locate: &mut Locator<'_>)
     })
 }
 
+/// Lays out a DOT graph and renders it as SVG with layout-rs (pure Rust). A panic inside the
+/// layout library becomes an error rather than a crash.
+fn dot_to_svg(dot: &str) -> Result<String> {
+    let render = || -> std::result::Result<String, String> {
+        let mut parser = layout::gv::DotParser::new(dot);
+        let graph = parser.process()?;
+        let mut builder = layout::gv::GraphBuilder::new();
+        builder.visit_graph(&graph);
+        let mut visual = builder.get();
+        let mut svg = layout::backends::svg::SVGWriter::new();
+        visual.do_it(false, false, false, &mut svg);
+        Ok(svg.finalize())
+    };
+    match std::panic::catch_unwind(render) {
+        Ok(Ok(svg)) => Ok(svg),
+        Ok(Err(e)) => anyhow::bail!("could not lay out the escalation graph: {e}"),
+        Err(_) => anyhow::bail!("could not lay out the escalation graph (layout library failure)"),
+    }
+}
+
 fn escalation_cmd(args: &EscalationArgs) -> Result<ExitStatus> {
     let inputs = read(&args.paths, &args.common)?;
     let rbac = Rbac::new(&inputs.ctx, &options(&args.common));
@@ -701,6 +733,7 @@ fn escalation_cmd(args: &EscalationArgs) -> Result<ExitStatus> {
     let mut locate = Locator::new(&inputs.origins);
     let text = match args.common.format {
         RbacFormat::Dot => graph.to_dot(),
+        RbacFormat::Svg => dot_to_svg(&graph.to_dot())?,
         RbacFormat::Json => {
             let mut doc = serde_json::Map::new();
             doc.insert("version".into(), json!(1));

@@ -779,6 +779,22 @@ fn escalation_paths_text_json_and_dot() {
     );
     assert!(out.trim_end().ends_with('}'));
 
+    // The same graph laid out as SVG in-process.
+    let (code, out, err) = rbac(dir.path(), &["escalation", "--format", "svg", "e.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("<?xml"), "{out}");
+    assert!(
+        out.contains("<svg") && out.trim_end().ends_with("</svg>"),
+        "{out}"
+    );
+    assert!(out.contains("cluster-admin") && out.contains("holds-cluster-admin"));
+    let (code, _, err) = rbac(
+        dir.path(),
+        &["permissions", "--format", "svg", "user:alice", "e.yaml"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("only available for"), "{err}");
+
     // dot is for escalation only.
     let (code, _, err) = rbac(
         dir.path(),
