@@ -11,6 +11,7 @@
 
 pub mod psp;
 
+use kubeguard_report::sanitize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -1222,20 +1223,6 @@ fn frame<'a>(
                     .label(label),
             ),
     )
-}
-
-/// Makes text from manifests safe to print on a terminal.
-fn sanitize(s: &str) -> String {
-    annotate_snippets::normalize_untrusted_str(s)
-        .chars()
-        .map(|c| {
-            if ('\u{80}'..='\u{9f}').contains(&c) {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -93,7 +93,7 @@ pub use junit::{INPUT_SUITE, JunitReporter};
 pub use kube_linter_json::{GO_ZERO_TIME, KubeLinterJsonReporter};
 pub use kube_linter_plain::KubeLinterPlainReporter;
 pub use sarif::{FINGERPRINT_KEY, SarifReporter, fingerprint, path_to_uri};
-pub use text::{TextReporter, summary_line};
+pub use text::{TextReporter, sanitize, summary_line};
 
 // Re-exported so that callers and tests need not name the engine crate for the input type.
 pub use kubeguard_engine::Report;

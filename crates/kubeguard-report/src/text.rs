@@ -228,8 +228,9 @@ fn severity_level(sev: Severity) -> Level<'static> {
 }
 
 /// Makes untrusted text (from manifests) safe to print on a terminal: control characters and
-/// bidirectional overrides are replaced by visible stand-ins, line breaks are kept.
-fn sanitize(s: &str) -> String {
+/// bidirectional overrides are replaced by visible stand-ins, line breaks are kept. Shared by
+/// every text output (`kubeguard pss` too).
+pub fn sanitize(s: &str) -> String {
     let s = annotate_snippets::normalize_untrusted_str(s);
     // C1 controls (CSI and friends) are not covered by annotate-snippets' table.
     s.chars()
