@@ -1,0 +1,23 @@
+//! NetworkPolicy analysis with the Kubernetes API's exact semantics: which workloads (pod
+//! owners) and external IP ranges may connect to which, on which protocols and ports.
+//!
+//! Pure: objects in, connections out. The txt output matches netpol-analyzer's connlist
+//! (`src => dst : conns`).
+
+mod analysis;
+mod conns;
+mod ip;
+mod model;
+
+pub use analysis::{Connection, Endpoint, connlist, egress_allowed, format_txt, ingress_allowed};
+pub use conns::{ConnSet, MAX_PORT, MIN_PORT, Protocol};
+pub use ip::{IpRange, partition};
+pub use model::{
+    Cluster, Labels, NAMESPACE_NAME_LABEL, NamedPort, NetworkPolicy, Peer, PortSpec, Rule,
+    Workload, network_policy_of, selector_matches, workload_of,
+};
+
+/// Computes the connlist of a set of objects in netpol-analyzer's txt format.
+pub fn connlist_txt(objects: &[kubeguard_model::Object]) -> String {
+    format_txt(&connlist(&Cluster::from_objects(objects)))
+}

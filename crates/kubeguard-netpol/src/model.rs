@@ -1,0 +1,365 @@
+//! The analysis model read from Kubernetes objects: workloads (pod owners), namespaces and
+//! `networking.k8s.io/v1` NetworkPolicies with the API's defaulting rules.
+
+use std::collections::BTreeMap;
+
+use kubeguard_model::{Object, Requirement, Selector, WorkloadKind};
+use kubeguard_source::Node;
+
+use crate::conns::Protocol;
+use crate::ip::IpRange;
+
+/// Label set.
+pub type Labels = BTreeMap<String, String>;
+
+/// Label that Kubernetes sets on every namespace to its name.
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// A named container port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedPort {
+    /// `name`.
+    pub name: String,
+    /// `containerPort`.
+    pub port: u16,
+    /// `protocol` (TCP by default).
+    pub protocol: Protocol,
+}
+
+/// A pod owner: the unit connections are reported for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    /// Namespace (`default` when absent).
+    pub namespace: String,
+    /// Name of the owner (the workload object, or the pod's first owner reference).
+    pub name: String,
+    /// Kind of the owner.
+    pub kind: String,
+    /// Labels of its pods.
+    pub labels: Labels,
+    /// Named container ports of its pods.
+    pub ports: Vec<NamedPort>,
+}
+
+impl Workload {
+    /// `ns/name[Kind]`.
+    pub fn display(&self) -> String {
+        format!("{}/{}[{}]", self.namespace, self.name, self.kind)
+    }
+}
+
+/// One port entry of a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortSpec {
+    /// Numeric port range (a single port has `lo == hi`); no `port` means every port.
+    Range(Protocol, u16, u16),
+    /// A named port, resolved against the destination pod's container ports.
+    Named(Protocol, String),
+}
+
+/// A peer of a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Peer {
+    /// Pods matching `pods` in namespaces matching `namespaces`; `namespaces: None` means the
+    /// policy's own namespace.
+    Pods {
+        /// Pod selector (empty = all pods).
+        pods: Selector,
+        /// Namespace selector, `None` for the policy's namespace.
+        namespaces: Option<Selector>,
+    },
+    /// `ipBlock`: the CIDR minus the exceptions.
+    IpBlock {
+        /// `cidr`.
+        cidr: IpRange,
+        /// `except`.
+        except: Vec<IpRange>,
+    },
+    /// A peer that matches nothing (an invalid selector or CIDR).
+    Nothing,
+}
+
+/// An ingress or egress rule. `peers: None` means every peer; `ports: None` every port.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rule {
+    /// `from` / `to`, `None` when absent or empty.
+    pub peers: Option<Vec<Peer>>,
+    /// `ports`, `None` when absent or empty.
+    pub ports: Option<Vec<PortSpec>>,
+}
+
+/// A NetworkPolicy with its policy types defaulted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkPolicy {
+    /// Namespace (`default` when absent).
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// `podSelector` (`None` when invalid: selects nothing).
+    pub pod_selector: Option<Selector>,
+    /// Whether it isolates selected pods for ingress.
+    pub ingress_type: bool,
+    /// Whether it isolates selected pods for egress.
+    pub egress_type: bool,
+    /// Ingress rules.
+    pub ingress: Vec<Rule>,
+    /// Egress rules.
+    pub egress: Vec<Rule>,
+}
+
+/// Everything the analysis needs.
+#[derive(Debug, Clone, Default)]
+pub struct Cluster {
+    /// Workloads, in input order, one per owner.
+    pub workloads: Vec<Workload>,
+    /// Namespace labels by name (objects' labels plus the implicit name label).
+    pub namespaces: BTreeMap<String, Labels>,
+    /// NetworkPolicies.
+    pub policies: Vec<NetworkPolicy>,
+}
+
+fn labels_of(map: Option<&kubeguard_source::Map>) -> Labels {
+    map.map(|m| {
+        m.iter()
+            .map(|(k, v)| (k.to_string(), v.scalar_text().unwrap_or_default()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Whether `labels` satisfy every requirement of `sel`.
+pub fn selector_matches(sel: &Selector, labels: &Labels) -> bool {
+    sel.requirements.iter().all(|r| match r {
+        Requirement::Equals(k, v) => labels.get(k) == Some(v),
+        Requirement::In(k, vs) => labels.get(k).is_some_and(|x| vs.contains(x)),
+        Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|x| !vs.contains(x)),
+        Requirement::Exists(k) => labels.contains_key(k),
+        Requirement::DoesNotExist(k) => !labels.contains_key(k),
+    })
+}
+
+fn protocol_of(node: Option<&Node>) -> Option<Protocol> {
+    match node.and_then(Node::as_str) {
+        None => Some(Protocol::Tcp),
+        Some(s) => Protocol::parse(s),
+    }
+}
+
+fn port_number(v: i64) -> Option<u16> {
+    u16::try_from(v).ok().filter(|p| *p >= 1)
+}
+
+fn named_ports(obj: &Object) -> Vec<NamedPort> {
+    let mut out = Vec::new();
+    let Some(spec) = obj.pod_spec() else {
+        return out;
+    };
+    for c in spec.containers() {
+        for p in c.node.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
+            let (Some(name), Some(port), Some(protocol)) = (
+                p.get("name").and_then(Node::as_str),
+                p.get("containerPort")
+                    .and_then(Node::as_i64)
+                    .and_then(port_number),
+                protocol_of(p.get("protocol")),
+            ) else {
+                continue;
+            };
+            out.push(NamedPort {
+                name: name.to_string(),
+                port,
+                protocol,
+            });
+        }
+    }
+    out
+}
+
+/// The workload an object contributes, if it runs pods. Pods with owner references are
+/// reported under their first owner.
+pub fn workload_of(obj: &Object) -> Option<Workload> {
+    let kind = obj.workload_kind()?;
+    if kind == WorkloadKind::PodTemplate {
+        return None;
+    }
+    let (name, kind_name) = if kind == WorkloadKind::Pod {
+        let owner = obj
+            .metadata()
+            .and_then(|m| m.get("ownerReferences"))
+            .and_then(Node::as_seq)
+            .and_then(|s| s.first());
+        match owner {
+            Some(o) => (
+                o.get("name").and_then(Node::as_str).unwrap_or_default(),
+                o.get("kind").and_then(Node::as_str).unwrap_or_default(),
+            ),
+            None => (obj.name.as_str(), obj.kind.as_str()),
+        }
+    } else {
+        (obj.name.as_str(), obj.kind.as_str())
+    };
+    Some(Workload {
+        namespace: obj.namespace_or_default().to_string(),
+        name: name.to_string(),
+        kind: kind_name.to_string(),
+        labels: labels_of(obj.pod_labels()),
+        ports: named_ports(obj),
+    })
+}
+
+fn parse_ports(node: Option<&Node>) -> Option<Vec<PortSpec>> {
+    let seq = node.and_then(Node::as_seq).filter(|s| !s.is_empty())?;
+    let mut out = Vec::new();
+    for p in seq {
+        let Some(proto) = protocol_of(p.get("protocol")) else {
+            continue;
+        };
+        match p.get("port") {
+            None => out.push(PortSpec::Range(proto, 1, u16::MAX)),
+            Some(n) if n.is_null() => out.push(PortSpec::Range(proto, 1, u16::MAX)),
+            Some(n) => {
+                if let Some(v) = n.as_i64() {
+                    let Some(lo) = port_number(v) else { continue };
+                    let hi = p
+                        .get("endPort")
+                        .and_then(Node::as_i64)
+                        .and_then(port_number)
+                        .unwrap_or(lo);
+                    out.push(PortSpec::Range(proto, lo, hi));
+                } else if let Some(s) = n.as_str() {
+                    match s.parse::<i64>().ok().and_then(port_number) {
+                        Some(lo) => out.push(PortSpec::Range(proto, lo, lo)),
+                        None => out.push(PortSpec::Named(proto, s.to_string())),
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+fn parse_peer(p: &Node) -> Peer {
+    if let Some(b) = p.get("ipBlock") {
+        let Some(cidr) = b
+            .get("cidr")
+            .and_then(Node::as_str)
+            .and_then(IpRange::parse_cidr)
+        else {
+            return Peer::Nothing;
+        };
+        let except = b
+            .get("except")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|e| e.as_str().and_then(IpRange::parse_cidr))
+            .collect();
+        return Peer::IpBlock { cidr, except };
+    }
+    let pods = match p.get("podSelector") {
+        Some(n) => match Selector::from_label_selector(n) {
+            Some(s) => s,
+            None => return Peer::Nothing,
+        },
+        None => Selector::default(),
+    };
+    let namespaces = match p.get("namespaceSelector") {
+        Some(n) => match Selector::from_label_selector(n) {
+            Some(s) => Some(s),
+            None => return Peer::Nothing,
+        },
+        None => None,
+    };
+    if p.get("podSelector").is_none() && namespaces.is_none() {
+        return Peer::Nothing;
+    }
+    Peer::Pods { pods, namespaces }
+}
+
+fn parse_rules(node: Option<&Node>, peers_key: &str) -> Vec<Rule> {
+    node.and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .map(|r| Rule {
+            peers: r
+                .get(peers_key)
+                .and_then(Node::as_seq)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.iter().map(parse_peer).collect()),
+            ports: parse_ports(r.get("ports")),
+        })
+        .collect()
+}
+
+/// Reads a `networking.k8s.io/v1` NetworkPolicy. Without `policyTypes`, a policy is of type
+/// Ingress, plus Egress when it has at least one egress rule.
+pub fn network_policy_of(obj: &Object) -> Option<NetworkPolicy> {
+    if obj.group() != "networking.k8s.io" || obj.kind != "NetworkPolicy" {
+        return None;
+    }
+    let spec = obj.spec();
+    let get = |k: &str| spec.and_then(|s| s.get(k));
+    let ingress = parse_rules(get("ingress"), "from");
+    let egress = parse_rules(get("egress"), "to");
+    let types: Option<Vec<&str>> = get("policyTypes")
+        .and_then(Node::as_seq)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.iter().filter_map(Node::as_str).collect());
+    let (ingress_type, egress_type) = match &types {
+        Some(t) => (t.contains(&"Ingress"), t.contains(&"Egress")),
+        None => (true, !egress.is_empty()),
+    };
+    let pod_selector = match get("podSelector") {
+        Some(n) if !n.is_null() => Selector::from_label_selector(n),
+        _ => Some(Selector::default()),
+    };
+    Some(NetworkPolicy {
+        namespace: obj.namespace_or_default().to_string(),
+        name: obj.name.clone(),
+        pod_selector,
+        ingress_type,
+        egress_type,
+        ingress,
+        egress,
+    })
+}
+
+impl Cluster {
+    /// Builds the model from objects: workloads (one per owner, first wins), Namespace labels
+    /// and NetworkPolicies. Namespaces that only appear in workloads get the implicit name
+    /// label.
+    pub fn from_objects(objects: &[Object]) -> Cluster {
+        let mut c = Cluster::default();
+        for obj in objects {
+            if obj.api_version == "v1" && obj.kind == "Namespace" {
+                let mut labels = labels_of(obj.labels());
+                labels.insert(NAMESPACE_NAME_LABEL.to_string(), obj.name.clone());
+                c.namespaces.insert(obj.name.clone(), labels);
+            } else if let Some(w) = workload_of(obj) {
+                if !c
+                    .workloads
+                    .iter()
+                    .any(|x| x.namespace == w.namespace && x.name == w.name && x.kind == w.kind)
+                {
+                    c.workloads.push(w);
+                }
+            } else if let Some(p) = network_policy_of(obj) {
+                c.policies.push(p);
+            }
+        }
+        for w in &c.workloads {
+            c.namespaces.entry(w.namespace.clone()).or_insert_with(|| {
+                Labels::from([(NAMESPACE_NAME_LABEL.into(), w.namespace.clone())])
+            });
+        }
+        c
+    }
+
+    /// Labels of namespace `ns` (just the implicit name label when unknown).
+    pub fn namespace_labels(&self, ns: &str) -> Labels {
+        self.namespaces
+            .get(ns)
+            .cloned()
+            .unwrap_or_else(|| Labels::from([(NAMESPACE_NAME_LABEL.into(), ns.to_string())]))
+    }
+}
