@@ -7,11 +7,13 @@
 mod analysis;
 mod conns;
 mod ip;
+mod load;
 mod model;
 
 pub use analysis::{Connection, Endpoint, connlist, egress_allowed, format_txt, ingress_allowed};
 pub use conns::{ConnSet, MAX_PORT, MIN_PORT, Protocol};
 pub use ip::{IpRange, partition};
+pub use load::objects_from_text;
 pub use model::{
     Cluster, Labels, NAMESPACE_NAME_LABEL, NamedPort, NetworkPolicy, Peer, PortSpec, Rule,
     Workload, network_policy_of, selector_matches, workload_of,

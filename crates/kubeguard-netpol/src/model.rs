@@ -191,7 +191,10 @@ pub fn workload_of(obj: &Object) -> Option<Workload> {
         match owner {
             Some(o) => (
                 o.get("name").and_then(Node::as_str).unwrap_or_default(),
-                o.get("kind").and_then(Node::as_str).unwrap_or_default(),
+                o.get("kind")
+                    .and_then(Node::as_str)
+                    .filter(|k| !k.is_empty())
+                    .unwrap_or("Pod"),
             ),
             None => (obj.name.as_str(), obj.kind.as_str()),
         }

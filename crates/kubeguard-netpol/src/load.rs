@@ -1,0 +1,133 @@
+//! Reading objects from text, as netpol-analyzer does: like [`Object::parse_all`], plus the
+//! items of typed lists (`PodList`, `NamespaceList`, ...) that omit `apiVersion`/`kind`
+//! (as `kubectl get -o yaml` prints them) take them from the list.
+
+use std::sync::Arc;
+
+use kubeguard_model::Object;
+use kubeguard_source::{Document, Key, Limits, Map, Node, SourceFile, Value};
+
+/// Gives `item` the `apiVersion` and `kind` it lacks.
+fn with_type(item: Node, api_version: &str, kind: &str) -> Node {
+    let Node {
+        span,
+        value: Value::Map(Map { entries }),
+    } = item
+    else {
+        return item;
+    };
+    let mut entries = entries.into_vec();
+    let has = |entries: &[(Key, Node)], k: &str| entries.iter().any(|(key, _)| key.text == k);
+    if !has(&entries, "kind") {
+        entries.insert(
+            0,
+            (
+                Key::new("kind", span),
+                Node::new(span, Value::Str(kind.into())),
+            ),
+        );
+    }
+    if !has(&entries, "apiVersion") {
+        entries.insert(
+            0,
+            (
+                Key::new("apiVersion", span),
+                Node::new(span, Value::Str(api_version.into())),
+            ),
+        );
+    }
+    Node::new(
+        span,
+        Value::Map(Map {
+            entries: entries.into_boxed_slice(),
+        }),
+    )
+}
+
+/// Fills in the type of the items of a typed list document.
+fn type_list_items(root: Node) -> Node {
+    let item_kind = root
+        .get("kind")
+        .and_then(Node::as_str)
+        .and_then(|k| k.strip_suffix("List"))
+        .filter(|k| !k.is_empty())
+        .map(str::to_string);
+    let api_version = root
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .unwrap_or("v1")
+        .to_string();
+    let Some(item_kind) = item_kind else {
+        return root;
+    };
+    let Node {
+        span,
+        value: Value::Map(Map { entries }),
+    } = root
+    else {
+        return root;
+    };
+    let entries = entries
+        .into_vec()
+        .into_iter()
+        .map(|(k, v)| {
+            if k.text != "items" {
+                return (k, v);
+            }
+            let Node {
+                span: vs,
+                value: Value::Seq(items),
+            } = v
+            else {
+                return (k, v);
+            };
+            let items: Vec<Node> = items
+                .into_vec()
+                .into_iter()
+                .map(|i| with_type(i, &api_version, &item_kind))
+                .collect();
+            (k, Node::new(vs, Value::Seq(items.into_boxed_slice())))
+        })
+        .collect::<Vec<_>>();
+    Node::new(
+        span,
+        Value::Map(Map {
+            entries: entries.into_boxed_slice(),
+        }),
+    )
+}
+
+/// Parses every object of `text`; documents that fail to parse or are not objects are
+/// skipped.
+pub fn objects_from_text(path: &str, text: &str) -> Vec<Object> {
+    let source = SourceFile::new(path, text);
+    let p: Arc<str> = Arc::from(path);
+    let mut out = Vec::new();
+    for doc in kubeguard_source::parse_documents(text, &Limits::default())
+        .into_iter()
+        .flatten()
+    {
+        let doc = Document {
+            root: type_list_items(doc.root),
+            ..doc
+        };
+        out.extend(Object::from_document(&source, &p, doc).0);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_list_items_get_their_kind() {
+        let text = "kind: PodList\napiVersion: v1\nitems:\n- metadata: {name: a, namespace: x}\n  spec: {containers: []}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: d}\n";
+        let objs = objects_from_text("l.yaml", text);
+        let kinds: Vec<(&str, &str, &str)> = objs
+            .iter()
+            .map(|o| (o.api_version.as_str(), o.kind.as_str(), o.name.as_str()))
+            .collect();
+        assert_eq!(kinds, [("v1", "Pod", "a"), ("apps/v1", "Deployment", "d")]);
+    }
+}
