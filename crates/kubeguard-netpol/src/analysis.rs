@@ -198,3 +198,158 @@ pub fn format_txt(conns: &[Connection]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::objects_from_text;
+
+    const PODS: &str = "
+apiVersion: v1
+kind: Namespace
+metadata: {name: a, labels: {team: red}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: b, labels: {team: blue}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: a, labels: {app: web}}
+spec:
+  containers:
+  - name: c
+    ports:
+    - {name: http, containerPort: 8080}
+    - {name: dns, containerPort: 53, protocol: UDP}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: a, labels: {app: db}}
+spec: {containers: [{name: c}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: client, namespace: b}
+spec:
+  template:
+    metadata: {labels: {app: client}}
+    spec: {containers: [{name: c}]}
+";
+
+    fn map(policies: &str) -> String {
+        let objects = objects_from_text("t.yaml", &format!("{PODS}---\n{policies}"));
+        format_txt(&connlist(&Cluster::from_objects(&objects)))
+    }
+
+    fn lines_to(txt: &str, dst: &str) -> Vec<String> {
+        txt.lines()
+            .filter(|l| l.contains(&format!("=> {dst} :")))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn no_policy_allows_everything() {
+        let txt = map("");
+        assert!(txt.contains("b/client[Deployment] => a/web[Pod] : All Connections\n"));
+        assert!(txt.contains("0.0.0.0-255.255.255.255[External] => a/db[Pod] : All Connections\n"));
+        assert!(txt.contains("a/db[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"));
+        assert!(!txt.contains("a/web[Pod] => a/web[Pod]"));
+    }
+
+    #[test]
+    fn policy_types_default_to_ingress_plus_egress_when_egress_rules_exist() {
+        // No policyTypes, no egress rules: ingress-only deny-all for web.
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: web}}\n",
+        );
+        assert!(lines_to(&txt, "a/web[Pod]").is_empty());
+        assert!(txt.contains("a/web[Pod] => a/db[Pod] : All Connections\n"));
+        // An empty egress list adds no Egress type.
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  egress: []\n",
+        );
+        assert!(txt.contains("a/web[Pod] => a/db[Pod] : All Connections\n"));
+        // An egress rule makes it Egress too; its `to` is limited to db on TCP 5432.
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  egress:\n  - to: [{podSelector: {matchLabels: {app: db}}}]\n    ports: [{port: 5432}]\n",
+        );
+        let from_web: Vec<&str> = txt
+            .lines()
+            .filter(|l| l.starts_with("a/web[Pod]"))
+            .collect();
+        assert_eq!(from_web, ["a/web[Pod] => a/db[Pod] : TCP 5432"]);
+        // Explicit Egress-only: ingress stays open.
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n",
+        );
+        assert!(txt.contains("b/client[Deployment] => a/web[Pod] : All Connections\n"));
+        assert!(!txt.lines().any(|l| l.starts_with("a/")));
+    }
+
+    #[test]
+    fn empty_selector_and_empty_rule() {
+        // Empty podSelector in a peer: all pods of the policy's namespace only.
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  ingress:\n  - from: [{podSelector: {}}]\n",
+        );
+        assert_eq!(
+            lines_to(&txt, "a/web[Pod]"),
+            ["a/db[Pod] => a/web[Pod] : All Connections"]
+        );
+        // An empty rule admits everything, external ranges included.
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  ingress:\n  - {}\n",
+        );
+        assert_eq!(lines_to(&txt, "a/web[Pod]").len(), 3);
+    }
+
+    #[test]
+    fn namespace_and_pod_selector_combined() {
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {team: blue}}\n      podSelector: {matchExpressions: [{key: app, operator: In, values: [client]}]}\n  - from:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: a}}\n      podSelector: {matchLabels: {app: nothing}}\n",
+        );
+        assert_eq!(
+            lines_to(&txt, "a/web[Pod]"),
+            ["b/client[Deployment] => a/web[Pod] : All Connections"]
+        );
+    }
+
+    #[test]
+    fn ip_block_with_except() {
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]\n    ports: [{port: 443}]\n",
+        );
+        assert_eq!(
+            lines_to(&txt, "a/web[Pod]"),
+            [
+                "10.0.0.0-10.0.255.255[External] => a/web[Pod] : TCP 443",
+                "10.2.0.0-10.255.255.255[External] => a/web[Pod] : TCP 443",
+            ]
+        );
+        assert!(txt.contains("10.1.0.0-10.1.255.255[External] => a/db[Pod] : All Connections\n"));
+    }
+
+    #[test]
+    fn named_ports_and_end_port() {
+        let txt = map(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports:\n    - port: http\n    - {port: dns, protocol: UDP}\n    - {port: dns}\n    - {port: 9000, endPort: 9005, protocol: SCTP}\n",
+        );
+        assert_eq!(
+            lines_to(&txt, "a/web[Pod]"),
+            [
+                "a/db[Pod] => a/web[Pod] : SCTP 9000-9005,TCP 8080,UDP 53",
+                "b/client[Deployment] => a/web[Pod] : SCTP 9000-9005,TCP 8080,UDP 53",
+            ]
+        );
+        // db defines no named port: only the numeric range applies.
+        assert_eq!(
+            lines_to(&txt, "a/db[Pod]"),
+            [
+                "a/web[Pod] => a/db[Pod] : SCTP 9000-9005",
+                "b/client[Deployment] => a/db[Pod] : SCTP 9000-9005",
+            ]
+        );
+    }
+}
