@@ -366,3 +366,85 @@ impl Cluster {
             .unwrap_or_else(|| Labels::from([(NAMESPACE_NAME_LABEL.into(), ns.to_string())]))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::objects_from_text;
+
+    fn policy(spec: &str) -> NetworkPolicy {
+        let text = format!(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p}}\nspec:\n{spec}"
+        );
+        let objs = objects_from_text("p.yaml", &text);
+        objs.first()
+            .and_then(network_policy_of)
+            .expect("a NetworkPolicy")
+    }
+
+    #[test]
+    fn policy_types_defaulting() {
+        let p = policy("  podSelector: {}\n");
+        assert_eq!((p.ingress_type, p.egress_type), (true, false));
+        assert_eq!(p.namespace, "default");
+        let p = policy("  podSelector: {}\n  egress: [{}]\n");
+        assert_eq!((p.ingress_type, p.egress_type), (true, true));
+        let p = policy("  podSelector: {}\n  egress: []\n");
+        assert_eq!((p.ingress_type, p.egress_type), (true, false));
+        let p = policy("  podSelector: {}\n  policyTypes: [Egress]\n  ingress: [{}]\n");
+        assert_eq!((p.ingress_type, p.egress_type), (false, true));
+    }
+
+    #[test]
+    fn rules_ports_and_peers() {
+        let p = policy(
+            "  podSelector: {}\n  ingress:\n  - from: []\n    ports:\n    - {port: 80}\n    - {port: '8080'}\n    - {port: web, protocol: UDP}\n    - {protocol: SCTP}\n    - {port: 1000, endPort: 2000}\n    - {port: 70000}\n    - {port: 1, protocol: ICMP}\n  - from: [{}, {ipBlock: {cidr: 'fd00::/8'}}, {podSelector: {matchExpressions: [{key: a, operator: Bogus}]}}]\n",
+        );
+        assert_eq!(p.ingress.len(), 2);
+        assert_eq!(p.ingress[0].peers, None);
+        assert_eq!(
+            p.ingress[0].ports,
+            Some(vec![
+                PortSpec::Range(Protocol::Tcp, 80, 80),
+                PortSpec::Range(Protocol::Tcp, 8080, 8080),
+                PortSpec::Named(Protocol::Udp, "web".into()),
+                PortSpec::Range(Protocol::Sctp, 1, 65535),
+                PortSpec::Range(Protocol::Tcp, 1000, 2000),
+            ])
+        );
+        // An empty peer, an IPv6 block and an invalid selector match nothing.
+        assert_eq!(
+            p.ingress[1].peers,
+            Some(vec![Peer::Nothing, Peer::Nothing, Peer::Nothing])
+        );
+    }
+
+    #[test]
+    fn workloads_and_namespaces() {
+        let objs = objects_from_text(
+            "w.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: a, labels: {x: z}}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p-1\n  namespace: a\n  labels: {app: p}\n  ownerReferences: [{kind: ReplicaSet, name: rs}]\nspec: {containers: [{name: c, ports: [{name: h, containerPort: 80}]}]}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p-2\n  namespace: a\n  ownerReferences: [{kind: ReplicaSet, name: rs}]\nspec: {containers: [{name: c}]}\n---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {template: {spec: {containers: [{name: c}]}}}\n",
+        );
+        let c = Cluster::from_objects(&objs);
+        let names: Vec<String> = c.workloads.iter().map(Workload::display).collect();
+        assert_eq!(names, ["a/rs[ReplicaSet]", "default/j[Job]"]);
+        assert_eq!(
+            c.workloads[0].ports,
+            [NamedPort {
+                name: "h".into(),
+                port: 80,
+                protocol: Protocol::Tcp
+            }]
+        );
+        assert_eq!(
+            c.namespace_labels("a").get("x").map(String::as_str),
+            Some("z")
+        );
+        assert_eq!(
+            c.namespace_labels("default")
+                .get(NAMESPACE_NAME_LABEL)
+                .map(String::as_str),
+            Some("default")
+        );
+    }
+}
