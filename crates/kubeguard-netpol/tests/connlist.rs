@@ -4,7 +4,8 @@
 //! options) is computed and compared, newline-insensitively, like upstream. Dirs that need
 //! AdminNetworkPolicy, BaselineAdminNetworkPolicy, Ingress/Route (`{ingress-controller}`),
 //! UDN/NAD networks or virtual machines are not supported yet; they are counted as failures
-//! but never asserted. Only the dirs in `KNOWN_PASSING` must pass.
+//! but never asserted. Only the dirs in `KNOWN_PASSING` must pass. `NETPOL_SHOW=<dir>` prints
+//! the expected and computed text of one failing dir.
 
 use std::path::{Path, PathBuf};
 
