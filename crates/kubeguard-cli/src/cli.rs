@@ -28,6 +28,9 @@ pub enum Command {
     /// each answer with the binding and rule that grant it.
     #[command(subcommand)]
     Rbac(crate::rbac::RbacCommand),
+    /// NetworkPolicies: who can reach whom (the connectivity map).
+    #[command(subcommand)]
+    Netpol(crate::netpol::NetpolCommand),
     /// List or explain checks.
     #[command(subcommand)]
     Checks(ChecksCommand),

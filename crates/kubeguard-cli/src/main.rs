@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod inputs;
 mod lint;
+mod netpol;
 mod pss;
 mod rbac;
 mod render;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Pss(args) => pss::run(args),
         Command::Rbac(cmd) => rbac::run(cmd),
+        Command::Netpol(cmd) => netpol::run(cmd),
         Command::Checks(ChecksCommand::List { format, config }) => {
             commands::checks_list(*format, config.as_deref())
         }
