@@ -21,6 +21,8 @@ pub fn go_quote(s: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
+            // C1 controls are not printable either: Go writes them as \u escapes.
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -55,6 +57,7 @@ mod tests {
     fn go_formatting() {
         assert_eq!(go_quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
         assert_eq!(go_quote("é"), "\"é\"");
+        assert_eq!(go_quote("a\u{1}\u{7f}\u{85}"), "\"a\\x01\\x7f\\u0085\"");
         assert_eq!(go_quote_list(&["a", "b"]), "[\"a\" \"b\"]");
         assert_eq!(go_quote_list::<&str>(&[]), "[]");
         assert_eq!(

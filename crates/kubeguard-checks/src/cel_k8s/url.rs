@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use cel::objects::Opaque;
 
+use crate::util::go_quote;
+
 /// The parts of a parsed URL the CEL functions read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Url {
@@ -93,36 +95,6 @@ pub fn parse_request_uri(s: &str) -> Result<(), String> {
 /// `url.Error.Error()`: `parse "<url>": <err>`.
 fn go_error(url: &str, err: &str) -> String {
     format!("parse {}: {err}", go_quote(url))
-}
-
-/// `strconv.Quote`.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn lossy(b: Vec<u8>) -> String {
