@@ -84,6 +84,17 @@ pub struct Loaded {
     pub origins: Origins,
 }
 
+impl Loaded {
+    /// Every object of every context, in path order, as one list (the analyzers that look at
+    /// the inputs as one cluster: `pss`, `rbac`, `netpol`). The contexts are left empty.
+    pub fn take_objects(&mut self) -> Vec<Object> {
+        std::mem::take(&mut self.contexts)
+            .into_iter()
+            .flat_map(|(_, objects)| objects)
+            .collect()
+    }
+}
+
 enum Origin {
     Stdin,
     File(PathBuf),

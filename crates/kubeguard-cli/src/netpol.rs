@@ -8,7 +8,6 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use kubeguard_model::Object;
 use kubeguard_netpol::{Cluster, connlist, format_txt};
 use serde_json::json;
 
@@ -64,13 +63,9 @@ pub fn run(cmd: &NetpolCommand) -> Result<ExitStatus> {
 
 fn map(args: &MapArgs) -> Result<ExitStatus> {
     let opts = LoadOptions::new(&args.input, &args.ignore_paths).map_err(anyhow::Error::msg)?;
-    let loaded = load(&args.paths, &opts);
+    let mut loaded = load(&args.paths, &opts);
     // One cluster: every input together, as they would be applied.
-    let objects: Vec<Object> = loaded
-        .contexts
-        .into_iter()
-        .flat_map(|(_, objects)| objects)
-        .collect();
+    let objects = loaded.take_objects();
     let mut errors = loaded.errors;
     errors.sort();
     let conns = connlist(&Cluster::from_objects(&objects));

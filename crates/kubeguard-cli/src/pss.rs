@@ -586,13 +586,9 @@ pub fn run(args: &PssArgs) -> Result<ExitStatus> {
         None => None,
     };
     let opts = LoadOptions::new(&args.input, &args.ignore_paths).map_err(anyhow::Error::msg)?;
-    let loaded = load(&args.paths, &opts);
+    let mut loaded = load(&args.paths, &opts);
+    let objects = loaded.take_objects();
     let mut sources = loaded.sources;
-    let objects: Vec<Object> = loaded
-        .contexts
-        .into_iter()
-        .flat_map(|(_, objects)| objects)
-        .collect();
     if objects.is_empty() {
         let _ = writeln!(
             anstream::stderr(),

@@ -276,12 +276,8 @@ struct Inputs {
 
 fn read(paths: &[String], common: &RbacInput) -> Result<Inputs> {
     let opts = LoadOptions::new(&common.input, &common.ignore_paths).map_err(anyhow::Error::msg)?;
-    let loaded = load(paths, &opts);
-    let objects: Vec<Object> = loaded
-        .contexts
-        .into_iter()
-        .flat_map(|(_, objects)| objects)
-        .collect();
+    let mut loaded = load(paths, &opts);
+    let objects = loaded.take_objects();
     let mut errors = loaded.errors;
     errors.sort();
     let mut skipped: Vec<String> = loaded
