@@ -4,58 +4,21 @@
 //! computed twice. Timings are printed (`--nocapture`), not asserted.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use kubeguard_model::{Context, Object};
 use kubeguard_rbac::{Discovery, Options, Rbac, Request, Scope, binding_kind, role_kind};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real");
-    dir.is_dir().then_some(dir)
-}
+mod common;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            files(&p, out);
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        {
-            out.push(p);
-        }
-    }
-}
+use common::corpus;
 
 /// The RBAC objects (and CustomResourceDefinitions, for resource names) of the corpus.
 fn load(dir: &Path) -> Vec<Object> {
-    let mut paths = Vec::new();
-    files(dir, &mut paths);
-    let mut objects = Vec::new();
-    for p in paths {
-        let Ok(text) = std::fs::read_to_string(&p) else {
-            continue;
-        };
-        let shown = p
-            .strip_prefix(dir)
-            .unwrap_or(&p)
-            .to_string_lossy()
-            .into_owned();
-        let (found, _errors) = Object::parse_all(&shown, &text);
-        objects.extend(found.into_iter().filter(|o| {
-            role_kind(o).is_some()
-                || binding_kind(o).is_some()
-                || o.kind == "CustomResourceDefinition"
-        }));
-    }
-    objects
+    common::load(dir, |o| {
+        role_kind(o).is_some() || binding_kind(o).is_some() || o.kind == "CustomResourceDefinition"
+    })
 }
 
 const QUERIES: &[(&str, &str)] = &[
