@@ -656,61 +656,8 @@ fn workloads_join_service_accounts_tokens_and_levels() {
     assert_eq!(doc["workloads"].as_array().map(Vec::len), Some(1));
 }
 
-const ESCALATION: &str = r#"apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  template:
-    spec:
-      serviceAccountName: shop-app
-      containers: [{name: web, image: registry.example.com/web:1.4.0}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: worker, namespace: shop}
-spec:
-  template:
-    spec:
-      serviceAccountName: shop-app
-      containers: [{name: worker, image: registry.example.com/worker:1.4.0}]
----
-apiVersion: batch/v1
-kind: CronJob
-metadata: {name: report, namespace: shop}
-spec:
-  schedule: "0 * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          automountServiceAccountToken: false
-          containers: [{name: r, image: registry.example.com/r:1}]
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: shop-app, namespace: shop}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: shop-app, namespace: shop}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
-subjects: [{kind: ServiceAccount, name: shop-app}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ci, namespace: ci}
-spec:
-  template:
-    spec:
-      serviceAccountName: ci
-      containers: [{name: ci, image: registry.example.com/ci:2}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: ci-admin}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-subjects: [{kind: ServiceAccount, name: ci, namespace: ci}]
----
+/// `WORKLOADS` plus a user and a group with namespace roles.
+const ESCALATION_EXTRA: &str = r#"---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: dev, namespace: ci}
@@ -727,7 +674,11 @@ subjects: [{kind: Group, name: readers, apiGroup: rbac.authorization.k8s.io}]
 #[test]
 fn escalation_paths_text_json_and_dot() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("e.yaml"), ESCALATION).expect("written");
+    std::fs::write(
+        dir.path().join("e.yaml"),
+        format!("{WORKLOADS}{ESCALATION_EXTRA}"),
+    )
+    .expect("written");
     let (code, out, err) = rbac(dir.path(), &["escalation", "--all", "e.yaml"]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!(out);
