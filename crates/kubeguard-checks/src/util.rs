@@ -366,8 +366,11 @@ pub mod k8s_labels {
         "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
     const DNS1123_SUBDOMAIN_ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
-    /// `validation.RegexError`.
-    fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
+    /// `validation.RegexError`: the message, examples when there are any, and the regex.
+    pub(crate) fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
+        if examples.is_empty() {
+            return format!("{msg} (regex used for validation is '{fmt}')");
+        }
         let mut out = format!("{msg} (e.g. ");
         for (i, e) in examples.iter().enumerate() {
             if i > 0 {

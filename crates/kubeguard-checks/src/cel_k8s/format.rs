@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 use cel::objects::Opaque;
 use regex::Regex;
 
+use crate::util::k8s_labels::regex_error;
+
 /// The formats, by the name `format.named()` and `format.<name>()` use.
 pub const NAMES: [&str; 13] = [
     "dns1123Label",
@@ -109,22 +111,6 @@ fn re<'a>(cell: &'a OnceLock<Regex>, pattern: &str) -> &'a Regex {
         // The patterns are constants known to compile.
         Regex::new(&anchored).unwrap_or_else(|_| Regex::new("^$").expect("empty regex"))
     })
-}
-
-/// `validation.RegexError`.
-fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
-    if examples.is_empty() {
-        return format!("{msg} (regex used for validation is '{fmt}')");
-    }
-    let mut out = format!("{msg} (e.g. ");
-    for (i, e) in examples.iter().enumerate() {
-        if i > 0 {
-            out.push_str(" or ");
-        }
-        out.push_str(&format!("'{e}', "));
-    }
-    out.push_str(&format!("regex used for validation is '{fmt}')"));
-    out
 }
 
 fn max_len_error(n: usize, unit: &str) -> String {
