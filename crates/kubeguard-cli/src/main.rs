@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod inputs;
+mod json;
 mod lint;
 mod netpol;
 mod pss;

@@ -11,6 +11,7 @@
 
 pub mod psp;
 
+use crate::json::location_json;
 use kubeguard_report::sanitize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, IsTerminal, Write};
@@ -732,19 +733,6 @@ fn relocate_violations(
 
 // ---------------------------------------------------------------------------------------
 // JSON
-
-fn location_json(l: Option<&Location>) -> Json {
-    match l {
-        Some(l) => json!({
-            "path": &*l.path,
-            "line": l.start.line,
-            "column": l.start.column,
-            "end_line": l.end.line,
-            "end_column": l.end.column,
-        }),
-        None => Json::Null,
-    }
-}
 
 fn violation_json(v: &Violation) -> Json {
     json!({

@@ -15,6 +15,7 @@
 //! format is documented in `docs/rbac.md`) and moves locations on rendered Kustomize objects
 //! back to their source files.
 
+use crate::json::location_json;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -1094,19 +1095,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 // ---------------------------------------------------------------------------------------
 // JSON
-
-fn location_json(l: Option<&Location>) -> Json {
-    match l {
-        Some(l) => json!({
-            "path": &*l.path,
-            "line": l.start.line,
-            "column": l.start.column,
-            "end_line": l.end.line,
-            "end_column": l.end.column,
-        }),
-        None => Json::Null,
-    }
-}
 
 fn subject_json(s: &Subject) -> Json {
     json!({"kind": s.kind(), "namespace": s.namespace(), "name": s.name()})
