@@ -1,9 +1,10 @@
 //! The cross-object index of one lint context: objects by kind, service accounts, and
 //! selector look-ups between Services, PDBs, HPAs, NetworkPolicies and workloads.
 
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use kubeguard_source::Node;
 
@@ -25,6 +26,25 @@ pub struct Context {
     by_kind_name: HashMap<(String, String), Vec<usize>>,
     /// Pod owners by namespace, then by pod-template label key and value (built on first use).
     pod_label_index: OnceLock<LabelIndex>,
+    /// What analyzers derived from the whole context ([`Context::derived`]).
+    derived: Derived,
+}
+
+/// Values derived from a context, by name; dropped with it.
+#[derive(Default)]
+struct Derived(Mutex<HashMap<&'static str, Arc<dyn Any + Send + Sync>>>);
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keys()
+            .copied()
+            .collect();
+        f.debug_tuple("Derived").field(&names).finish()
+    }
 }
 
 type LabelIndex = HashMap<Option<String>, HashMap<String, HashMap<String, Vec<usize>>>>;
@@ -72,7 +92,37 @@ impl Context {
             pod_owners_by_namespace,
             by_kind_name,
             pod_label_index: OnceLock::new(),
+            derived: Derived::default(),
         }
+    }
+
+    /// A value derived from the whole context (an RBAC resolution, a join of workloads), built
+    /// by `build` the first time `name` is asked for and shared by every check of the run that
+    /// asks again; it lives as long as the context. `build` runs outside the lock, so two
+    /// threads may both build it once (the first stored wins). A name must always be used with
+    /// the same type; asking for another type under a used name builds an unshared value.
+    pub fn derived<T: Any + Send + Sync>(
+        &self,
+        name: &'static str,
+        build: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let lock = || {
+            self.derived
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(v) = lock().get(name).cloned()
+            && let Ok(v) = v.downcast::<T>()
+        {
+            return v;
+        }
+        let built: Arc<T> = Arc::new(build());
+        let stored = lock()
+            .entry(name)
+            .or_insert_with(|| built.clone() as Arc<dyn Any + Send + Sync>)
+            .clone();
+        stored.downcast::<T>().unwrap_or(built)
     }
 
     /// An identifier no other context of this process has.
@@ -323,6 +373,28 @@ mod tests {
     }
 
     const OBJECTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      serviceAccountName: web\n      containers: [{name: c}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: shop}\nspec: {selector: {app: db}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: elsewhere}\nspec: {selector: {app: web}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: all, namespace: shop}\nspec: {podSelector: {}}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec: {selector: {matchLabels: {app: web}}, minAvailable: 1}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: shop}\nsubjects: [{kind: ServiceAccount, name: web}]\nroleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}\n";
+
+    #[test]
+    fn derived_values_are_built_once_per_context() {
+        let ctx = context("kind: A\napiVersion: v1\nmetadata: {name: a}\n");
+        let other = context("kind: A\napiVersion: v1\nmetadata: {name: a}\n");
+        let builds = std::cell::Cell::new(0);
+        let count = |c: &Context| {
+            c.derived("count", || {
+                builds.set(builds.get() + 1);
+                c.objects.len()
+            })
+        };
+        assert_eq!(*count(&ctx), 1);
+        assert_eq!(*count(&ctx), 1);
+        assert_eq!(builds.get(), 1);
+        assert_eq!(*count(&other), 1);
+        assert_eq!(builds.get(), 2);
+        // Another type under a used name is built, not mistaken for the stored value.
+        assert_eq!(*ctx.derived("count", || "text"), "text");
+        assert_eq!(*count(&ctx), 1);
+        assert_eq!(builds.get(), 2);
+    }
 
     #[test]
     fn objects_are_found_by_address() {

@@ -22,7 +22,7 @@
 //! shared by every check of this template.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
 use kubeguard_model::{Context, FieldRef, Object, Seg, locate};
@@ -399,30 +399,9 @@ struct BoundRole {
 /// The bindings of a context with the effective rules of their roles, by object index.
 type Resolved = HashMap<usize, BoundRole>;
 
-/// How many contexts' data the cache keeps.
-const MAX_CONTEXTS: usize = 32;
-
-/// Per context id, its resolved bindings: built once for every check of this template.
-static RESOLVED: Mutex<Option<HashMap<u64, Arc<Resolved>>>> = Mutex::new(None);
-
+/// The context's resolved bindings, built once per context for every check of this template.
 fn resolved(ctx: &Context) -> Arc<Resolved> {
-    let id = ctx.id();
-    if let Some(r) = RESOLVED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .and_then(|m| m.get(&id))
-    {
-        return r.clone();
-    }
-    let built = Arc::new(resolve(ctx));
-    let mut cache = RESOLVED.lock().unwrap_or_else(PoisonError::into_inner);
-    let cache = cache.get_or_insert_with(HashMap::new);
-    if cache.len() >= MAX_CONTEXTS && !cache.contains_key(&id) {
-        // Contexts are linted once each: forget the old ones rather than grow without bound.
-        cache.clear();
-    }
-    cache.entry(id).or_insert(built).clone()
+    ctx.derived("rbac-risk/resolved", || resolve(ctx))
 }
 
 fn resolve(ctx: &Context) -> Resolved {

@@ -17,7 +17,7 @@
 //! The join is computed once per context and shared by every check of this template.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
 use kubeguard_model::{Context, FieldRef, Object};
@@ -98,30 +98,9 @@ struct Joined {
 
 type Joins = HashMap<usize, Joined>;
 
-/// How many contexts' data the cache keeps.
-const MAX_CONTEXTS: usize = 32;
-
-/// Per context id, the join of its workloads by object index.
-static JOINS: Mutex<Option<HashMap<u64, Arc<Joins>>>> = Mutex::new(None);
-
+/// The context's workload join, built once per context for every check of this template.
 fn joins(ctx: &Context) -> Arc<Joins> {
-    let id = ctx.id();
-    if let Some(j) = JOINS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .and_then(|m| m.get(&id))
-    {
-        return j.clone();
-    }
-    let built = Arc::new(join(ctx));
-    let mut cache = JOINS.lock().unwrap_or_else(PoisonError::into_inner);
-    let cache = cache.get_or_insert_with(HashMap::new);
-    if cache.len() >= MAX_CONTEXTS && !cache.contains_key(&id) {
-        // Contexts are linted once each: forget the old ones rather than grow without bound.
-        cache.clear();
-    }
-    cache.entry(id).or_insert(built).clone()
+    ctx.derived("rbac-workload/joins", || join(ctx))
 }
 
 fn at(l: Option<&Location>) -> String {
