@@ -57,16 +57,15 @@
 //! cel-go environment has neither the `strings` extension nor the Kubernetes libraries.
 //!
 //! ## Cost
-//! The expression is parsed once. `object` is converted once per evaluation. `objects` is
-//! built only when the expression mentions it, once per lint context (the check keeps the
-//! lists of its last few contexts, recognised by the file, document and position of each of
-//! their objects, and takes `object` from it); each evaluation then only compares that
-//! identity, O(N) pointer comparisons. KubeLinter re-marshals the whole context for every
-//! object (O(N²)). The expression itself may still be O(N) per object (`objects.exists`),
-//! so O(N²) per context.
+//! The expression is parsed once. `object` is converted once per evaluation, and only the
+//! paths of it the expression reads. `objects` is built only when the expression mentions it,
+//! once per lint context, and shared by every CEL check of the run (`Context::derived`);
+//! `object` is then taken from it. KubeLinter re-marshals the whole context for every object
+//! (O(N²)). The expression itself may still be O(N) per object (`objects.exists`), so O(N²)
+//! per context.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::Arc;
 
 use cel::common::ast::{
     CallExpr, ComprehensionExpr, Expr, IdedExpr, LiteralValue, SelectExpr, operators,
@@ -78,7 +77,7 @@ use cel::objects::{Key, Map, Value as CelValue};
 use cel::{Env, Value};
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
 use kubeguard_model::{Context, Object};
-use kubeguard_source::{Node, SourceFile, Span, Value as NodeValue};
+use kubeguard_source::{Node, Value as NodeValue};
 
 /// The template.
 pub struct CelExpression;
@@ -123,43 +122,18 @@ struct CelCheck {
     /// (`object.spec.x`, `object.?spec.?x`, `has(object.spec.x)`): only those subtrees are
     /// converted. `None`: the whole object.
     object_prune: Option<Prune>,
-    /// The `objects` lists of the last few contexts (objects run in parallel, contexts may).
-    cache: Mutex<Vec<Arc<ObjectsEntry>>>,
 }
 
-/// How many contexts' `objects` lists are kept.
-const CACHED_CONTEXTS: usize = 4;
+/// The `objects` list of a context: converted once, by the first CEL check that needs it, and
+/// shared by every CEL check of the run (`Context::derived`).
+struct ObjectsList(Box<dyn Val>);
 
-/// The `objects` list of one context, identified by the source file, document and span of
-/// each of its objects. Holding the files keeps their addresses from being reused, so the
-/// identity cannot match another context by accident.
-struct ObjectsEntry {
-    key: Vec<(Arc<SourceFile>, usize, Span)>,
-    list: OnceLock<Box<dyn Val>>,
-}
-
-impl ObjectsEntry {
-    /// The list, converted by the first evaluation that needs it.
-    fn val(&self, ctx: &Context) -> &dyn Val {
-        self.list
-            .get_or_init(|| {
-                value_to_val(Value::List(Arc::new(
-                    ctx.objects.iter().map(|o| to_cel(&o.root)).collect(),
-                )))
-            })
-            .as_ref()
-    }
-
-    fn is_for(&self, ctx: &Context) -> bool {
-        self.key.len() == ctx.objects.len()
-            && self
-                .key
-                .iter()
-                .zip(&ctx.objects)
-                .all(|((src, doc, span), o)| {
-                    Arc::ptr_eq(src, &o.source) && *doc == o.doc_index && *span == o.root.span
-                })
-    }
+fn objects_list(ctx: &Context) -> Arc<ObjectsList> {
+    ctx.derived("cel-expression/objects", || {
+        ObjectsList(value_to_val(Value::List(Arc::new(
+            ctx.objects.iter().map(|o| to_cel(&o.root)).collect(),
+        ))))
+    })
 }
 
 impl CelCheck {
@@ -178,14 +152,13 @@ impl CelCheck {
             expr,
             uses_objects,
             object_prune,
-            cache: Mutex::default(),
         })
     }
 
     /// The string the expression returns for `obj`, or the error text.
     fn evaluate(&self, ctx: &Context, obj: &Object) -> Result<String, String> {
-        let entry = self.uses_objects.then(|| self.objects(ctx));
-        let all: Option<&dyn Val> = entry.as_ref().map(|e| e.val(ctx));
+        let list = self.uses_objects.then(|| objects_list(ctx));
+        let all: Option<&dyn Val> = list.as_ref().map(|l| l.0.as_ref());
         // `object` is borrowed from `objects` when it is there, else converted.
         let own = all.and_then(|list| {
             let i = ctx.index_of(obj)?;
@@ -234,33 +207,6 @@ fn value_to_val(v: Value) -> Box<dyn Val> {
     // A JSON-model value always converts.
     let r: Result<Box<dyn Val>, _> = v.try_into();
     r.unwrap_or_else(|_| Box::new(CelNull))
-}
-
-impl CelCheck {
-    /// The `objects` list of `ctx`, converted once per context.
-    fn objects(&self, ctx: &Context) -> Arc<ObjectsEntry> {
-        {
-            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-            match cache.iter().find(|e| e.is_for(ctx)) {
-                Some(e) => Arc::clone(e),
-                None => {
-                    let e = Arc::new(ObjectsEntry {
-                        key: ctx
-                            .objects
-                            .iter()
-                            .map(|o| (Arc::clone(&o.source), o.doc_index, o.root.span))
-                            .collect(),
-                        list: OnceLock::new(),
-                    });
-                    if cache.len() == CACHED_CONTEXTS {
-                        cache.remove(0);
-                    }
-                    cache.push(Arc::clone(&e));
-                    e
-                }
-            }
-        }
-    }
 }
 
 impl CheckFn for CelCheck {
@@ -685,7 +631,9 @@ mod tests {
                 ]
             );
         }
-        assert_eq!(c.cache.lock().unwrap().len(), 2);
+        // One list per context, shared by later evaluations (and by other CEL checks).
+        assert!(Arc::ptr_eq(&objects_list(&one), &objects_list(&one)));
+        assert!(!Arc::ptr_eq(&objects_list(&one), &objects_list(&two)));
     }
 
     #[test]
