@@ -32,26 +32,46 @@ pub(crate) const ALLOWED: [&str; 13] = [
 pub(crate) fn check(pod: &Pod<'_>, _minor: u32) -> Vec<Violation> {
     let mut out = Vec::new();
     for c in pod.containers() {
-        for (i, cap) in capability_list(&c, "add") {
-            if !ALLOWED.contains(&cap.as_str()) {
-                out.push(pod.violation(
-                    Control::CapabilitiesBaseline,
-                    format!(
-                        "non-default capabilities ({} must not include {} in securityContext.capabilities.add)",
-                        container_label(&c),
-                        quote(&cap)
-                    ),
-                    c.locate_segs(&[
-                        Seg::Key("securityContext"),
-                        Seg::Key("capabilities"),
-                        Seg::Key("add"),
-                        Seg::Index(i),
-                    ]),
-                ));
-            }
-        }
+        added_beyond(
+            pod,
+            &c,
+            Control::CapabilitiesBaseline,
+            "non-default capabilities",
+            |cap| ALLOWED.contains(&cap),
+            &mut out,
+        );
     }
     out
+}
+
+/// Reports each entry of `securityContext.capabilities.add` of `c` that `allowed` refuses, at
+/// the entry, as `<what> (<container> must not include "<cap>" in ...)`.
+pub(crate) fn added_beyond(
+    pod: &Pod<'_>,
+    c: &kubeguard_model::ContainerView<'_>,
+    control: Control,
+    what: &str,
+    allowed: impl Fn(&str) -> bool,
+    out: &mut Vec<Violation>,
+) {
+    for (i, cap) in capability_list(c, "add") {
+        if !allowed(&cap) {
+            out.push(pod.violation(
+                control,
+                format!(
+                    "{what} ({} must not include {} in securityContext.capabilities.add)",
+                    container_label(c),
+                    quote(&cap)
+                ),
+                c.locate_segs(&[
+                    Seg::Key("securityContext"),
+                    Seg::Key("capabilities"),
+                    Seg::Key("add"),
+                    Seg::Index(i),
+                ]),
+            ));
+        }
+    }
 }
 
 /// The entries of `securityContext.capabilities.<list>` with their indices, as Go strings

@@ -9,11 +9,9 @@
 //! pod's added capabilities are not checked at Restricted from v1.25 (the API server rejects
 //! capabilities on Windows pods anyway).
 
-use kubeguard_model::Seg;
-
-use crate::checks::capabilities_baseline::capability_list;
+use crate::checks::capabilities_baseline::{added_beyond, capability_list};
 use crate::control::Control;
-use crate::pod::{Pod, Violation, container_label, quote};
+use crate::pod::{Pod, Violation, container_label};
 
 pub(crate) fn check(pod: &Pod<'_>, minor: u32) -> Vec<Violation> {
     if minor >= 25 && pod.is_windows() {
@@ -35,24 +33,14 @@ pub(crate) fn check(pod: &Pod<'_>, minor: u32) -> Vec<Violation> {
                 Pod::at_container_sc(&c, &["capabilities", "drop"]),
             ));
         }
-        for (i, cap) in capability_list(&c, "add") {
-            if cap != "NET_BIND_SERVICE" {
-                out.push(pod.violation(
-                    control,
-                    format!(
-                        "unrestricted capabilities ({} must not include {} in securityContext.capabilities.add)",
-                        container_label(&c),
-                        quote(&cap)
-                    ),
-                    c.locate_segs(&[
-                        Seg::Key("securityContext"),
-                        Seg::Key("capabilities"),
-                        Seg::Key("add"),
-                        Seg::Index(i),
-                    ]),
-                ));
-            }
-        }
+        added_beyond(
+            pod,
+            &c,
+            control,
+            "unrestricted capabilities",
+            |cap| cap == "NET_BIND_SERVICE",
+            &mut out,
+        );
     }
     out
 }
