@@ -369,8 +369,8 @@ fn split(s: &str) -> Result<Parts<'_>, QuantityError> {
     })
 }
 
-/// `suffixHandler.interpret`: (base 2?, exponent, format).
-fn interpret(suffix: &str) -> Option<(bool, i64, Format)> {
+/// `suffixHandler.interpret`: (base 2?, exponent, format). Shared with the CEL quantity.
+pub(crate) fn interpret(suffix: &str) -> Option<(bool, i64, Format)> {
     let dec = match suffix {
         "" => Some(0),
         "n" => Some(-9),

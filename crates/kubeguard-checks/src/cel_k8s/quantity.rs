@@ -397,45 +397,12 @@ fn scan(s: &str) -> Result<Scanned<'_>, &'static str> {
     Ok(out)
 }
 
-/// `suffixHandler.interpret`: base, exponent and whether the format is binary-SI.
+/// `suffixHandler.interpret` (the table of [`crate::quantity`]): base, exponent and whether
+/// the format is binary-SI.
 fn interpret(suffix: &str) -> Option<(u32, i32, bool)> {
-    let dec = match suffix {
-        "n" => Some(-9),
-        "u" => Some(-6),
-        "m" => Some(-3),
-        "" => Some(0),
-        "k" => Some(3),
-        "M" => Some(6),
-        "G" => Some(9),
-        "T" => Some(12),
-        "P" => Some(15),
-        "E" => Some(18),
-        _ => None,
-    };
-    if let Some(e) = dec {
-        return Some((10, e, false));
-    }
-    let bin = match suffix {
-        "Ki" => Some(10),
-        "Mi" => Some(20),
-        "Gi" => Some(30),
-        "Ti" => Some(40),
-        "Pi" => Some(50),
-        "Ei" => Some(60),
-        _ => None,
-    };
-    if let Some(e) = bin {
-        return Some((2, e, true));
-    }
-    let rest = suffix
-        .strip_prefix('e')
-        .or_else(|| suffix.strip_prefix('E'))?;
-    if rest.is_empty() {
-        return None;
-    }
-    // Go parses an int64 and truncates it to int32
-    let parsed: i64 = rest.parse().ok()?;
-    Some((10, parsed as i32, false))
+    // The exponent comes from an `int32` in Go, so it fits.
+    let (binary, exponent, _) = crate::quantity::interpret(suffix)?;
+    Some((if binary { 2 } else { 10 }, exponent as i32, binary))
 }
 
 #[cfg(test)]
