@@ -17,7 +17,7 @@ use crate::selector::{Requirement, Selector};
 pub struct Context {
     /// The objects, in load order.
     pub objects: Vec<Object>,
-    /// Unique for the process's lifetime (keys of [`crate::ObjectMemo`]).
+    /// Unique for the process's lifetime.
     id: u64,
     by_kind: HashMap<String, Vec<usize>>,
     service_accounts: HashSet<(Option<String>, String)>,
@@ -32,7 +32,9 @@ pub struct Context {
 
 /// Values derived from a context, by name; dropped with it.
 #[derive(Default)]
-struct Derived(Mutex<HashMap<&'static str, Arc<dyn Any + Send + Sync>>>);
+struct Derived(Mutex<HashMap<(&'static str, u64), DerivedValue>>);
+
+type DerivedValue = Arc<dyn Any + Send + Sync>;
 
 impl std::fmt::Debug for Derived {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,7 +43,7 @@ impl std::fmt::Debug for Derived {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .keys()
-            .copied()
+            .map(|(name, _)| *name)
             .collect();
         f.debug_tuple("Derived").field(&names).finish()
     }
@@ -106,21 +108,32 @@ impl Context {
         name: &'static str,
         build: impl FnOnce() -> T,
     ) -> Arc<T> {
+        self.derived_slot(name, 0, build)
+    }
+
+    /// [`Context::derived`] under `(name, slot)`: one value per slot (per memo instance, see
+    /// [`crate::ObjectMemo`]).
+    pub(crate) fn derived_slot<T: Any + Send + Sync>(
+        &self,
+        name: &'static str,
+        slot: u64,
+        build: impl FnOnce() -> T,
+    ) -> Arc<T> {
         let lock = || {
             self.derived
                 .0
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
         };
-        if let Some(v) = lock().get(name).cloned()
+        if let Some(v) = lock().get(&(name, slot)).cloned()
             && let Ok(v) = v.downcast::<T>()
         {
             return v;
         }
         let built: Arc<T> = Arc::new(build());
         let stored = lock()
-            .entry(name)
-            .or_insert_with(|| built.clone() as Arc<dyn Any + Send + Sync>)
+            .entry((name, slot))
+            .or_insert_with(|| built.clone() as DerivedValue)
             .clone();
         stored.downcast::<T>().unwrap_or(built)
     }

@@ -1,46 +1,53 @@
 //! A cache of facts derived from one object of a lint context, shared by every evaluation of a
 //! check: cross-object checks ask the same question about the same object many times (every
 //! RoleBinding to a ClusterRole re-reads that role's rules), and the answer depends only on the
-//! object and its context.
+//! object and its context. The values are kept in the context ([`Context::derived`]'s store),
+//! so they go when the context goes: a long-running process (the webhook) does not grow.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use crate::index::Context;
 use crate::object::Object;
 
-/// Per-(context, object) memo of a value of type `T`. Thread-safe; the value is computed outside
-/// the lock, so two threads may compute the same entry once each (both results are equal).
+/// Per-(context, object) memo of a value of type `T`. The values live in the context (they are
+/// dropped with it), one table per memo. Thread-safe; a value is computed outside the lock, so
+/// two threads may compute the same entry once each (both results are equal).
 #[derive(Debug)]
 pub struct ObjectMemo<T> {
-    cache: Mutex<HashMap<(u64, usize), T>>,
+    /// This memo's table among the context's derived values.
+    slot: u64,
+    _values: std::marker::PhantomData<fn() -> T>,
 }
 
 impl<T> Default for ObjectMemo<T> {
     fn default() -> Self {
+        static NEXT_SLOT: AtomicU64 = AtomicU64::new(1);
         ObjectMemo {
-            cache: Mutex::new(HashMap::new()),
+            slot: NEXT_SLOT.fetch_add(1, Ordering::Relaxed),
+            _values: std::marker::PhantomData,
         }
     }
 }
 
-impl<T: Clone> ObjectMemo<T> {
+type Table<T> = Mutex<HashMap<usize, T>>;
+
+impl<T: Clone + Any + Send + Sync> ObjectMemo<T> {
     /// The value for `obj` in `ctx`, computed by `compute` the first time. Objects that are not
     /// elements of `ctx.objects` are computed every time, never cached.
     pub fn get_or_compute(&self, ctx: &Context, obj: &Object, compute: impl FnOnce() -> T) -> T {
         let Some(i) = ctx.index_of(obj) else {
             return compute();
         };
-        let key = (ctx.id(), i);
-        if let Some(v) = self.lock().get(&key) {
+        let table = ctx.derived_slot("object-memo", self.slot, Table::<T>::default);
+        let lock = || table.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(v) = lock().get(&i) {
             return v.clone();
         }
         let v = compute();
-        self.lock().entry(key).or_insert(v).clone()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, usize), T>> {
-        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+        lock().entry(i).or_insert(v).clone()
     }
 }
 
