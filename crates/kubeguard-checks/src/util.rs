@@ -232,17 +232,6 @@ pub mod k8s_labels {
             .join(",")
     }
 
-    /// `labels.Selector.Matches` on a plain label set (from [`labels_map`]).
-    pub fn matches_map(sel: &Selector, labels: &BTreeMap<String, String>) -> bool {
-        sel.requirements.iter().all(|r| match r {
-            Requirement::Equals(k, v) => labels.get(k) == Some(v),
-            Requirement::In(k, vs) => labels.get(k).is_some_and(|v| vs.contains(v)),
-            Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|v| !vs.contains(v)),
-            Requirement::Exists(k) => labels.contains_key(k),
-            Requirement::DoesNotExist(k) => !labels.contains_key(k),
-        })
-    }
-
     /// `labels.ConvertSelectorToLabelsMap`: only `k=v,k=v` parses (keys and values trimmed, the
     /// last of a repeated key wins); anything else gives apimachinery's error text.
     pub fn labels_map(selector: &str) -> Result<BTreeMap<String, String>, String> {
@@ -552,10 +541,10 @@ pub mod k8s_labels {
             let not_prod = spec(&[], &[("env", "NotIn", &["prod"])])
                 .to_selector()
                 .expect("valid");
-            assert!(matches_map(&not_prod, &labels) && matches_map(&not_prod, &BTreeMap::new()));
-            assert!(matches_map(&Selector::default(), &labels));
+            assert!(not_prod.matches_labels(&labels) && not_prod.matches_labels(&BTreeMap::new()));
+            assert!(Selector::default().matches_labels(&labels));
             let web = spec(&[("app", "web")], &[]).to_selector().expect("valid");
-            assert!(matches_map(&web, &labels) && !matches_map(&web, &BTreeMap::new()));
+            assert!(web.matches_labels(&labels) && !web.matches_labels(&BTreeMap::new()));
         }
 
         #[test]

@@ -1,6 +1,9 @@
 //! Label selectors: `matchLabels` + `matchExpressions` (In, NotIn, Exists, DoesNotExist) and
 //! the plain map selectors of Services and ReplicationControllers.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 use kubeguard_source::{Map, Node};
 
 /// One requirement of a selector.
@@ -82,7 +85,17 @@ impl Selector {
 
     /// Whether `labels` satisfy every requirement.
     pub fn matches(&self, labels: Option<&Map>) -> bool {
-        let get = |k: &str| labels.and_then(|m| m.get(k)).and_then(Node::scalar_cow);
+        self.matches_with(|k| labels.and_then(|m| m.get(k)).and_then(Node::scalar_cow))
+    }
+
+    /// Whether a plain label set satisfies every requirement (`labels.Selector.Matches` on a
+    /// `labels.Set`).
+    pub fn matches_labels(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.matches_with(|k| labels.get(k).map(|v| Cow::Borrowed(v.as_str())))
+    }
+
+    /// Whether every requirement holds, with `get` giving a label's value.
+    fn matches_with<'l>(&self, get: impl Fn(&str) -> Option<Cow<'l, str>>) -> bool {
         self.requirements.iter().all(|r| match r {
             Requirement::Equals(k, v) => get(k).as_deref() == Some(v.as_str()),
             Requirement::In(k, vs) => get(k).is_some_and(|x| vs.iter().any(|v| *v == *x)),
@@ -111,6 +124,12 @@ mod tests {
         let labels = labels.as_map();
         let s = Selector::from_label_selector(&node("matchLabels: {app: web}\nmatchExpressions:\n- {key: tier, operator: In, values: [front, back]}\n- {key: env, operator: NotIn, values: [prod]}\n- {key: gone, operator: DoesNotExist}\n")).expect("valid");
         assert!(s.matches(labels));
+        let set: BTreeMap<String, String> = [("app", "web"), ("tier", "front")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert!(s.matches_labels(&set));
+        assert!(!s.matches_labels(&BTreeMap::new()));
         let s = Selector::from_label_selector(&node(
             "matchExpressions:\n- {key: env, operator: Exists}\n",
         ))

@@ -2,7 +2,7 @@
 
 use crate::conns::ConnSet;
 use crate::ip::{IpRange, partition};
-use crate::model::{Cluster, NetworkPolicy, Peer, PortSpec, Rule, Workload, selector_matches};
+use crate::model::{Cluster, NetworkPolicy, Peer, PortSpec, Rule, Workload};
 
 /// One end of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ fn selects(policy: &NetworkPolicy, w: &Workload) -> bool {
         && policy
             .pod_selector
             .as_ref()
-            .is_some_and(|s| selector_matches(s, &w.labels))
+            .is_some_and(|s| s.matches_labels(&w.labels))
 }
 
 fn peer_matches(cluster: &Cluster, policy: &NetworkPolicy, peer: &Peer, ep: Endpoint) -> bool {
@@ -47,9 +47,9 @@ fn peer_matches(cluster: &Cluster, policy: &NetworkPolicy, peer: &Peer, ep: Endp
         (Peer::Pods { pods, namespaces }, Endpoint::Workload(w)) => {
             let ns_ok = match namespaces {
                 None => w.namespace == policy.namespace,
-                Some(sel) => selector_matches(sel, &cluster.namespace_labels(&w.namespace)),
+                Some(sel) => sel.matches_labels(&cluster.namespace_labels(&w.namespace)),
             };
-            ns_ok && selector_matches(pods, &w.labels)
+            ns_ok && pods.matches_labels(&w.labels)
         }
         (Peer::IpBlock { cidr, except }, Endpoint::External(r)) => {
             cidr.contains(&r) && !except.iter().any(|e| e.overlaps(&r))

@@ -16,7 +16,7 @@ pub use ip::{IpRange, partition};
 pub use load::objects_from_text;
 pub use model::{
     Cluster, Labels, NAMESPACE_NAME_LABEL, NamedPort, NetworkPolicy, Peer, PortSpec, Rule,
-    Workload, network_policy_of, selector_matches, workload_of,
+    Workload, network_policy_of, workload_of,
 };
 
 /// Computes the connlist of a set of objects in netpol-analyzer's txt format.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use kubeguard_model::{Object, Requirement, Selector, WorkloadKind};
+use kubeguard_model::{Object, Selector, WorkloadKind};
 use kubeguard_source::Node;
 
 use crate::conns::Protocol;
@@ -125,17 +125,6 @@ fn labels_of(map: Option<&kubeguard_source::Map>) -> Labels {
             .collect()
     })
     .unwrap_or_default()
-}
-
-/// Whether `labels` satisfy every requirement of `sel`.
-pub fn selector_matches(sel: &Selector, labels: &Labels) -> bool {
-    sel.requirements.iter().all(|r| match r {
-        Requirement::Equals(k, v) => labels.get(k) == Some(v),
-        Requirement::In(k, vs) => labels.get(k).is_some_and(|x| vs.contains(x)),
-        Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|x| !vs.contains(x)),
-        Requirement::Exists(k) => labels.contains_key(k),
-        Requirement::DoesNotExist(k) => !labels.contains_key(k),
-    })
 }
 
 fn protocol_of(node: Option<&Node>) -> Option<Protocol> {

@@ -161,7 +161,7 @@ impl CheckFn for PdbMinAvailableCheck {
                 continue;
             };
             match &*labels {
-                Ok(labels) if k8s_labels::matches_map(&pdb_selector, labels) => matching.push(w),
+                Ok(labels) if pdb_selector.matches_labels(labels) => matching.push(w),
                 Ok(_) => {}
                 Err(e) => {
                     out.push(Diagnostic::new(
