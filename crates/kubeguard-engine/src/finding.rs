@@ -142,17 +142,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The ordering key of the output: path, line, column, check, then message.
-    pub fn sort_key(&self) -> (Option<&str>, u32, u32, &str, &str) {
-        let (path, line, col) = match &self.location {
-            Some(l) => (Some(&*l.path), l.start.line, l.start.column),
-            None => (None, 0, 0),
-        };
-        (path, line, col, &self.check, &self.message)
-    }
-
-    /// Compares by [`Finding::sort_key`], skipping the string comparisons of paths and check
-    /// names that are the same shared string (the common case: findings of one file).
+    /// The order of the output: path (findings without a location first), line, column, check,
+    /// then message. Paths and check names that are the same shared string are not compared
+    /// (the common case: findings of one file).
     pub fn cmp_output(&self, other: &Finding) -> std::cmp::Ordering {
         fn shared_or(a: &Arc<str>, b: &Arc<str>) -> std::cmp::Ordering {
             if Arc::ptr_eq(a, b) {
