@@ -6,12 +6,13 @@
 
 use std::sync::{Arc, OnceLock};
 
-use kubeguard_engine::{CheckSpec, Templates};
+use kubeguard_engine::{CheckSpec, Config, ConfigError, Engine, Templates};
 use kubeguard_source::SourceFile;
 
 pub mod cel_k8s;
 pub mod docs;
 pub mod host_namespace;
+pub mod netpol_facts;
 pub mod quantity;
 pub mod required_metadata;
 pub mod requirements;
@@ -43,6 +44,13 @@ pub fn builtin_checks() -> &'static [CheckSpec] {
             })
             .collect()
     })
+}
+
+/// The engine of a configuration over every template and built-in check: the one construction
+/// `kubeguard lint` and the admission webhook (`kubeguard serve`) share, so both run the same
+/// checks with the same parameters, severities and exclusions.
+pub fn engine(config: &Config) -> Result<Engine, Vec<ConfigError>> {
+    Engine::new(templates(), builtin_checks(), config)
 }
 
 #[cfg(test)]
