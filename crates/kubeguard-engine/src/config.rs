@@ -383,6 +383,9 @@ pub struct Config {
     pub custom_checks: Vec<CheckSpec>,
     /// `exclusions`.
     pub exclusions: Vec<Exclusion>,
+    /// The `serve` section, as written: the admission webhook's settings, read and validated by
+    /// kubeguard-server (other commands ignore it).
+    pub serve: Option<Node>,
     /// The file, when read from one.
     pub source: Option<Arc<SourceFile>>,
 }
@@ -503,6 +506,7 @@ impl Config {
                     None => errs.at(ex.span, "`exclusions` must be a list"),
                 }
             }
+            cfg.serve = top.get("serve").cloned();
             top.finish("the configuration", &mut errs);
         }
         if errs.list.is_empty() {
@@ -558,5 +562,13 @@ mod tests {
         assert_eq!(c.severity["latest-tag"], Severity::Critical);
         assert_eq!(c.params["no-anti-affinity"]["minReplicas"], 3);
         assert_eq!(c.exclusions[0].namespaces, ["dev-*"]);
+    }
+
+    #[test]
+    fn serve_section_is_kept_for_the_webhook() {
+        let c = parse("serve:\n  exemptNamespaces: [kube-system]\n").expect("valid");
+        let serve = c.serve.expect("kept");
+        assert!(serve.get("exemptNamespaces").is_some());
+        assert!(parse("checks: {}\n").expect("valid").serve.is_none());
     }
 }
