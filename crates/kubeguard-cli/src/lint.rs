@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use kubeguard_engine::{Config, ConfigError, Engine, Report, RunOptions, Severity};
+use kubeguard_engine::{Config, ConfigError, Report, RunOptions, Severity};
 use kubeguard_model::Context;
 use kubeguard_report::{Format, RenderOptions, render};
 use kubeguard_source::SourceFile;
@@ -17,17 +17,7 @@ use crate::render::remap;
 /// Finds and reads the configuration: `--config`, else `kubeguard.yaml`/`.kubeguard.yaml`,
 /// else `.kube-linter.yaml`/`.kube-linter.yml` in the working directory, else defaults.
 pub fn load_config(explicit: Option<&Path>) -> Result<Config, Vec<ConfigError>> {
-    let candidates = [
-        "kubeguard.yaml",
-        ".kubeguard.yaml",
-        ".kube-linter.yaml",
-        ".kube-linter.yml",
-    ];
-    let path: Option<PathBuf> = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => candidates.iter().map(PathBuf::from).find(|p| p.is_file()),
-    };
-    let Some(path) = path else {
+    let Some(path) = config_path(explicit) else {
         return Ok(Config::default());
     };
     let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -39,6 +29,21 @@ pub fn load_config(explicit: Option<&Path>) -> Result<Config, Vec<ConfigError>> 
         }]
     })?;
     Config::parse(&SourceFile::new(path.display().to_string(), text))
+}
+
+/// The configuration file `load_config` reads: `--config`, else the first of `kubeguard.yaml`,
+/// `.kubeguard.yaml`, `.kube-linter.yaml`, `.kube-linter.yml` in the working directory.
+pub fn config_path(explicit: Option<&Path>) -> Option<PathBuf> {
+    let candidates = [
+        "kubeguard.yaml",
+        ".kubeguard.yaml",
+        ".kube-linter.yaml",
+        ".kube-linter.yml",
+    ];
+    match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => candidates.iter().map(PathBuf::from).find(|p| p.is_file()),
+    }
 }
 
 /// Prints configuration errors and returns the usage-error status.
@@ -214,11 +219,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
         );
     }
 
-    let engine = match Engine::new(
-        kubeguard_checks::templates(),
-        kubeguard_checks::builtin_checks(),
-        &config,
-    ) {
+    let engine = match kubeguard_checks::engine(&config) {
         Ok(e) => e,
         Err(errors) => return Ok(config_failure(&errors)),
     };
