@@ -1,8 +1,29 @@
-//! Allowed connections: egress allowed by the source ∩ ingress allowed by the destination.
+//! Allowed connections: egress allowed by the source ∩ ingress allowed by the destination,
+//! each direction decided by the three policy layers (AdminNetworkPolicies, then
+//! NetworkPolicies, then the BaselineAdminNetworkPolicy).
+//!
+//! Per direction, for the pod the direction is about (the *subject*: the destination for
+//! ingress, the source for egress) and the other end:
+//!
+//! 1. The ANPs selecting the subject with rules of that direction are walked by priority,
+//!    their rules in order; the first rule matching the other end decides each connection
+//!    (Allow, Deny or Pass). Connections no rule matches are passed.
+//! 2. Passed connections are decided by the NetworkPolicies when at least one selects the
+//!    subject for that direction (allowed iff some rule allows them), else by the BANP
+//!    (denied iff its first matching rule denies them), else allowed.
+//!
+//! Rule peers are precomputed per rule as sets of workloads, so a pair costs a few bit
+//! tests per policy that selects its subject.
 
+use std::collections::HashMap;
+
+use crate::anp::{Action, AdminPolicy, AdminPort, AdminRule};
 use crate::conns::ConnSet;
+use crate::ingress::{INGRESS_CONTROLLER, INGRESS_CONTROLLER_NAMESPACE, INGRESS_CONTROLLER_POD};
 use crate::ip::{IpRange, partition};
-use crate::model::{Cluster, NetworkPolicy, Peer, PortSpec, Rule, Workload};
+use crate::model::{
+    Cluster, Labels, NAMESPACE_NAME_LABEL, NetworkPolicy, Peer, PortSpec, Rule, Workload,
+};
 
 /// One end of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,14 +32,18 @@ pub enum Endpoint<'a> {
     Workload(&'a Workload),
     /// An address range outside the cluster.
     External(IpRange),
+    /// The ingress controller (reaching workloads through Ingress / Route objects).
+    IngressController,
 }
 
 impl Endpoint<'_> {
-    /// netpol-analyzer's name: `ns/name[Kind]` or `a.b.c.d-e.f.g.h[External]`.
+    /// netpol-analyzer's name: `ns/name[Kind]`, `a.b.c.d-e.f.g.h[External]` or
+    /// `{ingress-controller}`.
     pub fn display(&self) -> String {
         match self {
             Endpoint::Workload(w) => w.display(),
             Endpoint::External(r) => format!("{r}[External]"),
+            Endpoint::IngressController => INGRESS_CONTROLLER.to_string(),
         }
     }
 }
@@ -34,33 +59,171 @@ pub struct Connection {
     pub conns: ConnSet,
 }
 
-fn selects(policy: &NetworkPolicy, w: &Workload) -> bool {
-    policy.namespace == w.namespace
-        && policy
-            .pod_selector
-            .as_ref()
-            .is_some_and(|s| s.matches_labels(&w.labels))
+/// A traffic direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Into the subject pod.
+    Ingress,
+    /// Out of the subject pod.
+    Egress,
 }
 
-fn peer_matches(cluster: &Cluster, policy: &NetworkPolicy, peer: &Peer, ep: Endpoint) -> bool {
-    match (peer, ep) {
-        (Peer::Pods { pods, namespaces }, Endpoint::Workload(w)) => {
-            let ns_ok = match namespaces {
-                None => w.namespace == policy.namespace,
-                Some(sel) => sel.matches_labels(&cluster.namespace_labels(&w.namespace)),
-            };
-            ns_ok && pods.matches_labels(&w.labels)
+impl Direction {
+    /// `ingress` / `egress`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
         }
-        (Peer::IpBlock { cidr, except }, Endpoint::External(r)) => {
-            cidr.contains(&r) && !except.iter().any(|e| e.overlaps(&r))
+    }
+
+    /// Parses `ingress` / `egress` (any case).
+    pub fn parse(s: &str) -> Option<Direction> {
+        match s.to_ascii_lowercase().as_str() {
+            "ingress" => Some(Direction::Ingress),
+            "egress" => Some(Direction::Egress),
+            _ => None,
         }
-        _ => false,
     }
 }
 
-/// The ports a rule allows towards `dst`; named ports resolve against `dst`'s container
-/// ports (with the same protocol) and match nothing for external destinations.
-fn rule_conns(rule: &Rule, dst: Endpoint) -> ConnSet {
+/// Which layer a decision comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// An AdminNetworkPolicy rule.
+    Admin,
+    /// A NetworkPolicy (a rule, or its implicit deny).
+    NetworkPolicy,
+    /// The BaselineAdminNetworkPolicy.
+    Baseline,
+    /// No policy applies: allowed by default.
+    Default,
+    /// The Ingress / Route objects exposing the workload to the ingress controller.
+    IngressObjects,
+}
+
+/// Why some connections between two endpoints are allowed or denied in one direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// Direction of the decision.
+    pub direction: Direction,
+    /// Whether the connections are allowed.
+    pub allowed: bool,
+    /// The connections decided.
+    pub conns: ConnSet,
+    /// Layer of the decision.
+    pub layer: Layer,
+    /// `NetworkPolicy ns/name`, `AdminNetworkPolicy name`, `BaselineAdminNetworkPolicy name`.
+    pub policy: Option<String>,
+    /// Index of the rule in its list (`ingress` or `egress`), `None` for an implicit decision.
+    pub rule: Option<usize>,
+    /// Name of the (B)ANP rule.
+    pub rule_name: Option<String>,
+    /// The file of the policy.
+    pub path: Option<String>,
+    /// 1-based line of the rule (or of the policy for an implicit decision).
+    pub line: Option<u32>,
+}
+
+impl Reason {
+    /// A one-line description: `[ingress] allowed TCP 80 by NetworkPolicy ns/p rule #0
+    /// (p.yaml:12)`.
+    pub fn describe(&self) -> String {
+        let verdict = if self.allowed { "allowed" } else { "denied" };
+        let by = match self.layer {
+            Layer::Default => "by default (no policy selects the pod)".to_string(),
+            Layer::IngressObjects => format!(
+                "outside the ports exposed by {}",
+                self.policy
+                    .as_deref()
+                    .unwrap_or("the Ingress/Route objects")
+            ),
+            _ => {
+                let mut s = format!("by {}", self.policy.as_deref().unwrap_or("?"));
+                match (self.rule, &self.rule_name) {
+                    (Some(i), Some(n)) if !n.is_empty() => {
+                        s.push_str(&format!(" rule #{i} \"{n}\""));
+                    }
+                    (Some(i), _) => s.push_str(&format!(" rule #{i}")),
+                    (None, _) => s.push_str(" (no rule allows it)"),
+                }
+                s
+            }
+        };
+        let loc = match (&self.path, self.line) {
+            (Some(p), Some(l)) => format!(" ({p}:{l})"),
+            (Some(p), None) => format!(" ({p})"),
+            _ => String::new(),
+        };
+        format!(
+            "[{}] {verdict} {} {by}{loc}",
+            self.direction.as_str(),
+            self.conns
+        )
+    }
+}
+
+/// A set of peers: bits over the workloads plus the ingress controller (last bit).
+#[derive(Debug, Clone, Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn get(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+/// The other end of a direction's evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Other {
+    /// A pod: index into [`Analyzer::pods`].
+    Pod(usize),
+    /// An external range.
+    Ext(IpRange),
+}
+
+/// Precomputed index of a cluster for repeated pair queries.
+pub struct Analyzer<'c> {
+    cluster: &'c Cluster,
+    /// Workloads plus the ingress controller pod (last).
+    pods: Vec<Workload>,
+    /// Namespace labels of each pod.
+    ns_labels: Vec<Labels>,
+    /// NetworkPolicies selecting each pod: `[egress, ingress]`.
+    np_sel: [Vec<Vec<usize>>; 2],
+    /// ANPs (indices into `cluster.admin_policies`, by priority) selecting each pod.
+    anp_sel: [Vec<Vec<usize>>; 2],
+    /// Whether the BANP selects each pod.
+    banp_sel: [Vec<bool>; 2],
+    /// Pods matched by each NetworkPolicy rule: `[dir][policy][rule]`, `None` = every peer.
+    np_match: [Vec<Vec<Option<Bits>>>; 2],
+    /// Pods matched by each ANP rule: `[dir][policy][rule]`.
+    anp_match: [Vec<Vec<Bits>>; 2],
+    /// Pods matched by each BANP rule: `[dir][rule]`.
+    banp_match: [Vec<Bits>; 2],
+}
+
+fn dir_index(ingress: bool) -> usize {
+    usize::from(ingress)
+}
+
+fn np_rules(p: &NetworkPolicy, ingress: bool) -> &[Rule] {
+    if ingress { &p.ingress } else { &p.egress }
+}
+
+fn admin_rules(p: &AdminPolicy, ingress: bool) -> &[AdminRule] {
+    if ingress { &p.ingress } else { &p.egress }
+}
+
+/// The ports a NetworkPolicy rule allows towards `dst`; named ports resolve against `dst`'s
+/// container ports (with the same protocol) and match nothing towards an IP range.
+fn np_rule_conns(rule: &Rule, dst: Option<&Workload>) -> ConnSet {
     let Some(ports) = &rule.ports else {
         return ConnSet::all();
     };
@@ -69,7 +232,7 @@ fn rule_conns(rule: &Rule, dst: Endpoint) -> ConnSet {
         match p {
             PortSpec::Range(proto, lo, hi) => out.add_range(*proto, *lo, *hi),
             PortSpec::Named(proto, name) => {
-                if let Endpoint::Workload(w) = dst {
+                if let Some(w) = dst {
                     for cp in &w.ports {
                         if cp.name == *name && cp.protocol == *proto {
                             out.add_range(*proto, cp.port, cp.port);
@@ -82,80 +245,546 @@ fn rule_conns(rule: &Rule, dst: Endpoint) -> ConnSet {
     out
 }
 
-fn allowed(
-    cluster: &Cluster,
-    subject: &Workload,
-    other: Endpoint,
-    dst: Endpoint,
-    ingress: bool,
-) -> ConnSet {
-    let mut isolated = false;
+/// The ports of an admin rule towards `dst`; a named port takes the protocol of the
+/// container port it names.
+fn admin_rule_conns(rule: &AdminRule, dst: Option<&Workload>) -> ConnSet {
+    let Some(ports) = &rule.ports else {
+        return ConnSet::all();
+    };
     let mut out = ConnSet::none();
-    for policy in &cluster.policies {
-        let typed = if ingress {
-            policy.ingress_type
-        } else {
-            policy.egress_type
-        };
-        if !typed || !selects(policy, subject) {
-            continue;
-        }
-        isolated = true;
-        let rules = if ingress {
-            &policy.ingress
-        } else {
-            &policy.egress
-        };
-        for rule in rules {
-            let peer_ok = match &rule.peers {
-                None => true,
-                Some(peers) => peers
-                    .iter()
-                    .any(|p| peer_matches(cluster, policy, p, other)),
-            };
-            if peer_ok {
-                out.union_with(&rule_conns(rule, dst));
+    for p in ports {
+        match p {
+            AdminPort::Range(proto, lo, hi) => out.add_range(*proto, *lo, *hi),
+            AdminPort::Named(name) => {
+                if let Some(cp) = dst.and_then(|w| w.ports.iter().find(|cp| cp.name == *name)) {
+                    out.add_range(cp.protocol, cp.port, cp.port);
+                }
             }
         }
     }
-    if isolated { out } else { ConnSet::all() }
+    out
 }
 
-/// Connections `dst` admits from `src` (all when no ingress policy selects `dst`).
+fn ip_peer_matches(peers: &[Peer], r: &IpRange) -> bool {
+    peers.iter().any(|p| match p {
+        Peer::IpBlock { cidr, except } => cidr.contains(r) && !except.iter().any(|e| e.overlaps(r)),
+        _ => false,
+    })
+}
+
+impl<'c> Analyzer<'c> {
+    /// Indexes `cluster`: which policies select each workload, which workloads each rule
+    /// matches.
+    pub fn new(cluster: &'c Cluster) -> Analyzer<'c> {
+        let mut pods = cluster.workloads.clone();
+        pods.push(Workload {
+            namespace: INGRESS_CONTROLLER_NAMESPACE.to_string(),
+            name: INGRESS_CONTROLLER_POD.to_string(),
+            kind: "Pod".to_string(),
+            labels: Labels::new(),
+            ports: Vec::new(),
+            container_ports: Vec::new(),
+        });
+        let mut ns_cache: HashMap<&str, Labels> = HashMap::new();
+        let ns_labels: Vec<Labels> = pods
+            .iter()
+            .map(|w| {
+                ns_cache
+                    .entry(w.namespace.as_str())
+                    .or_insert_with(|| {
+                        if w.namespace == INGRESS_CONTROLLER_NAMESPACE {
+                            Labels::from([(NAMESPACE_NAME_LABEL.into(), w.namespace.clone())])
+                        } else {
+                            cluster.namespace_labels(&w.namespace)
+                        }
+                    })
+                    .clone()
+            })
+            .collect();
+        let n = pods.len();
+        let mut a = Analyzer {
+            cluster,
+            pods,
+            ns_labels,
+            np_sel: [vec![Vec::new(); n], vec![Vec::new(); n]],
+            anp_sel: [vec![Vec::new(); n], vec![Vec::new(); n]],
+            banp_sel: [vec![false; n], vec![false; n]],
+            np_match: [Vec::new(), Vec::new()],
+            anp_match: [Vec::new(), Vec::new()],
+            banp_match: [Vec::new(), Vec::new()],
+        };
+        // NetworkPolicies: selection by namespace, then pod selector.
+        let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, w) in a.pods.iter().enumerate() {
+            by_ns.entry(w.namespace.as_str()).or_default().push(i);
+        }
+        for (pi, p) in cluster.policies.iter().enumerate() {
+            let Some(sel) = &p.pod_selector else { continue };
+            for &i in by_ns
+                .get(p.namespace.as_str())
+                .map_or(&[][..], Vec::as_slice)
+            {
+                if sel.matches_labels(&a.pods[i].labels) {
+                    if p.egress_type {
+                        a.np_sel[0][i].push(pi);
+                    }
+                    if p.ingress_type {
+                        a.np_sel[1][i].push(pi);
+                    }
+                }
+            }
+        }
+        for ingress in [false, true] {
+            let d = dir_index(ingress);
+            a.np_match[d] = cluster
+                .policies
+                .iter()
+                .map(|p| {
+                    np_rules(p, ingress)
+                        .iter()
+                        .map(|r| r.peers.as_ref().map(|peers| a.np_peer_bits(p, peers)))
+                        .collect()
+                })
+                .collect();
+            a.anp_match[d] = cluster
+                .admin_policies
+                .iter()
+                .map(|p| {
+                    admin_rules(p, ingress)
+                        .iter()
+                        .map(|r| a.admin_peer_bits(r))
+                        .collect()
+                })
+                .collect();
+            a.banp_match[d] = cluster
+                .baseline
+                .iter()
+                .flat_map(|p| admin_rules(p, ingress).iter())
+                .map(|r| a.admin_peer_bits(r))
+                .collect();
+            for i in 0..n {
+                let (w, nsl) = (&a.pods[i], &a.ns_labels[i]);
+                a.anp_sel[d][i] = cluster
+                    .admin_policies
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.selects(nsl, w, ingress))
+                    .map(|(k, _)| k)
+                    .collect();
+                a.banp_sel[d][i] = cluster
+                    .baseline
+                    .as_ref()
+                    .is_some_and(|p| p.selects(nsl, w, ingress));
+            }
+        }
+        a
+    }
+
+    fn np_peer_bits(&self, policy: &NetworkPolicy, peers: &[Peer]) -> Bits {
+        let mut bits = Bits::new(self.pods.len());
+        for (i, w) in self.pods.iter().enumerate() {
+            let hit = peers.iter().any(|peer| match peer {
+                Peer::Pods { pods, namespaces } => {
+                    let ns_ok = match namespaces {
+                        None => w.namespace == policy.namespace,
+                        Some(sel) => sel.matches_labels(&self.ns_labels[i]),
+                    };
+                    ns_ok && pods.matches_labels(&w.labels)
+                }
+                _ => false,
+            });
+            if hit {
+                bits.set(i);
+            }
+        }
+        bits
+    }
+
+    fn admin_peer_bits(&self, rule: &AdminRule) -> Bits {
+        let mut bits = Bits::new(self.pods.len());
+        for (i, w) in self.pods.iter().enumerate() {
+            if rule.selects_pod(&self.ns_labels[i], w) {
+                bits.set(i);
+            }
+        }
+        bits
+    }
+
+    /// The cluster analysed.
+    pub fn cluster(&self) -> &'c Cluster {
+        self.cluster
+    }
+
+    fn ingress_controller(&self) -> usize {
+        self.pods.len() - 1
+    }
+
+    /// Connections allowed in one direction between `subject` and `other` (ingress: from
+    /// `other` into `subject`; egress: from `subject` to `other`). With `trace`, records the
+    /// rules deciding each part.
+    fn xgress(
+        &self,
+        subject: usize,
+        other: Other,
+        ingress: bool,
+        mut trace: Option<&mut Vec<Reason>>,
+    ) -> ConnSet {
+        let d = dir_index(ingress);
+        let direction = if ingress {
+            Direction::Ingress
+        } else {
+            Direction::Egress
+        };
+        // Named ports resolve against the destination.
+        let dst: Option<&Workload> = if ingress {
+            Some(&self.pods[subject])
+        } else {
+            match other {
+                Other::Pod(j) => Some(&self.pods[j]),
+                Other::Ext(_) => None,
+            }
+        };
+        let tracing = trace.is_some();
+        let mut record = |conns: &ConnSet, allowed: bool, layer: Layer, src: RuleSrc| {
+            if conns.is_empty() {
+                return;
+            }
+            if let Some(t) = trace.as_deref_mut() {
+                t.push(src.reason(self.cluster, direction, allowed, conns.clone(), layer));
+            }
+        };
+        // 1. ANPs, by priority; the first matching rule decides.
+        let mut allowed = ConnSet::none();
+        let mut decided = ConnSet::none();
+        let mut pass = ConnSet::none();
+        for &k in &self.anp_sel[d][subject] {
+            let policy = &self.cluster.admin_policies[k];
+            for (ri, rule) in admin_rules(policy, ingress).iter().enumerate() {
+                let hit = match other {
+                    Other::Pod(j) => self.anp_match[d][k][ri].get(j),
+                    Other::Ext(r) => !ingress && rule.selects_range(&r),
+                };
+                if !hit {
+                    continue;
+                }
+                let conns = admin_rule_conns(rule, dst).subtract(&decided);
+                if conns.is_empty() {
+                    continue;
+                }
+                decided.union_with(&conns);
+                let src = RuleSrc::Admin(policy, ri);
+                match rule.action {
+                    Action::Allow => {
+                        allowed.union_with(&conns);
+                        record(&conns, true, Layer::Admin, src);
+                    }
+                    Action::Deny => record(&conns, false, Layer::Admin, src),
+                    Action::Pass => pass.union_with(&conns),
+                }
+            }
+        }
+        // Passed explicitly, or by no rule.
+        pass.union_with(&ConnSet::all().subtract(&decided));
+        if pass.is_empty() {
+            return allowed;
+        }
+        // 2. NetworkPolicies selecting the subject decide what was passed.
+        let nps = &self.np_sel[d][subject];
+        if !nps.is_empty() {
+            let mut np_allowed = ConnSet::none();
+            for &pi in nps {
+                let policy = &self.cluster.policies[pi];
+                for (ri, rule) in np_rules(policy, ingress).iter().enumerate() {
+                    let hit = match (&self.np_match[d][pi][ri], other) {
+                        (None, _) => true,
+                        (Some(bits), Other::Pod(j)) => bits.get(j),
+                        (Some(_), Other::Ext(r)) => {
+                            ip_peer_matches(rule.peers.as_deref().unwrap_or(&[]), &r)
+                        }
+                    };
+                    if !hit {
+                        continue;
+                    }
+                    let conns = np_rule_conns(rule, dst).intersect(&pass);
+                    if tracing {
+                        record(
+                            &conns.subtract(&np_allowed),
+                            true,
+                            Layer::NetworkPolicy,
+                            RuleSrc::Np(policy, Some(ri), ingress),
+                        );
+                    }
+                    np_allowed.union_with(&conns);
+                }
+            }
+            if tracing {
+                let policy = &self.cluster.policies[nps[0]];
+                record(
+                    &pass.subtract(&np_allowed),
+                    false,
+                    Layer::NetworkPolicy,
+                    RuleSrc::Np(policy, None, ingress),
+                );
+            }
+            allowed.union_with(&np_allowed);
+            return allowed;
+        }
+        // 3. The BANP, else allowed by default.
+        let mut banp_decided = ConnSet::none();
+        let mut banp_denied = ConnSet::none();
+        if let Some(policy) = self
+            .cluster
+            .baseline
+            .as_ref()
+            .filter(|_| self.banp_sel[d][subject])
+        {
+            {
+                for (ri, rule) in admin_rules(policy, ingress).iter().enumerate() {
+                    let hit = match other {
+                        Other::Pod(j) => self.banp_match[d][ri].get(j),
+                        Other::Ext(r) => !ingress && rule.selects_range(&r),
+                    };
+                    if !hit {
+                        continue;
+                    }
+                    let conns = admin_rule_conns(rule, dst)
+                        .intersect(&pass)
+                        .subtract(&banp_decided);
+                    if conns.is_empty() {
+                        continue;
+                    }
+                    banp_decided.union_with(&conns);
+                    let src = RuleSrc::Baseline(policy, ri);
+                    match rule.action {
+                        Action::Deny => {
+                            banp_denied.union_with(&conns);
+                            record(&conns, false, Layer::Baseline, src);
+                        }
+                        _ => record(&conns, true, Layer::Baseline, src),
+                    }
+                }
+            }
+        }
+        let default_allowed = pass.subtract(&banp_decided);
+        record(&default_allowed, true, Layer::Default, RuleSrc::Default);
+        allowed.union_with(&pass.subtract(&banp_denied));
+        allowed
+    }
+
+    /// Connections from `src` to `dst` (both indices into the workloads), with the
+    /// reasons when `trace` is given.
+    fn pair(&self, src: usize, dst: usize, mut trace: Option<&mut Vec<Reason>>) -> ConnSet {
+        let eg = self.xgress(src, Other::Pod(dst), false, trace.as_deref_mut());
+        if eg.is_empty() && trace.is_none() {
+            return eg;
+        }
+        let ing = self.xgress(dst, Other::Pod(src), true, trace);
+        eg.intersect(&ing)
+    }
+}
+
+/// Where a decision comes from (turned into a [`Reason`] only when tracing).
+#[derive(Clone, Copy)]
+enum RuleSrc<'p> {
+    Admin(&'p AdminPolicy, usize),
+    Baseline(&'p AdminPolicy, usize),
+    Np(&'p NetworkPolicy, Option<usize>, bool),
+    Default,
+}
+
+impl RuleSrc<'_> {
+    fn reason(
+        self,
+        _c: &Cluster,
+        direction: Direction,
+        allowed: bool,
+        conns: ConnSet,
+        layer: Layer,
+    ) -> Reason {
+        let mut r = Reason {
+            direction,
+            allowed,
+            conns,
+            layer,
+            policy: None,
+            rule: None,
+            rule_name: None,
+            path: None,
+            line: None,
+        };
+        match self {
+            RuleSrc::Admin(p, i) | RuleSrc::Baseline(p, i) => {
+                let kind = if p.baseline {
+                    "BaselineAdminNetworkPolicy"
+                } else {
+                    "AdminNetworkPolicy"
+                };
+                let rule = &admin_rules(p, direction == Direction::Ingress)[i];
+                r.policy = Some(format!("{kind} {}", p.name));
+                r.rule = Some(i);
+                r.rule_name = Some(rule.name.clone());
+                r.path = Some(p.path.clone());
+                r.line = rule.line;
+            }
+            RuleSrc::Np(p, i, ingress) => {
+                r.policy = Some(format!("NetworkPolicy {}/{}", p.namespace, p.name));
+                r.rule = i;
+                r.path = Some(p.path.clone());
+                r.line = match i {
+                    Some(i) => np_rules(p, ingress)[i].line,
+                    None => p.line,
+                };
+            }
+            RuleSrc::Default => {}
+        }
+        r
+    }
+}
+
+/// Connections `dst` admits from `src` (all when no policy selects `dst`).
 pub fn ingress_allowed(cluster: &Cluster, src: Endpoint, dst: &Workload) -> ConnSet {
-    allowed(cluster, dst, src, Endpoint::Workload(dst), true)
+    let a = Analyzer::new(cluster);
+    let Some(d) = cluster.workloads.iter().position(|w| w == dst) else {
+        return ConnSet::all();
+    };
+    let other = match src {
+        Endpoint::Workload(w) => match cluster.workloads.iter().position(|x| x == w) {
+            Some(i) => Other::Pod(i),
+            None => return ConnSet::all(),
+        },
+        Endpoint::External(r) => Other::Ext(r),
+        Endpoint::IngressController => Other::Pod(a.ingress_controller()),
+    };
+    a.xgress(d, other, true, None)
 }
 
-/// Connections `src` may open to `dst` (all when no egress policy selects `src`).
+/// Connections `src` may open to `dst` (all when no policy selects `src`).
 pub fn egress_allowed(cluster: &Cluster, src: &Workload, dst: Endpoint) -> ConnSet {
-    allowed(cluster, src, dst, dst, false)
+    let a = Analyzer::new(cluster);
+    let Some(s) = cluster.workloads.iter().position(|w| w == src) else {
+        return ConnSet::all();
+    };
+    let other = match dst {
+        Endpoint::Workload(w) => match cluster.workloads.iter().position(|x| x == w) {
+            Some(i) => Other::Pod(i),
+            None => return ConnSet::all(),
+        },
+        Endpoint::External(r) => Other::Ext(r),
+        Endpoint::IngressController => Other::Pod(a.ingress_controller()),
+    };
+    a.xgress(s, other, false, None)
 }
 
+/// The external ranges of one direction: the pieces of 0.0.0.0/0 cut by the `ipBlock`s of
+/// the NetworkPolicy rules (and, for egress, the `networks` of the admin rules).
 fn ip_ranges(cluster: &Cluster, ingress: bool) -> Vec<IpRange> {
     let mut ranges = Vec::new();
     for policy in &cluster.policies {
-        let rules = if ingress {
-            &policy.ingress
-        } else {
-            &policy.egress
-        };
-        for peer in rules.iter().filter_map(|r| r.peers.as_ref()).flatten() {
+        for peer in np_rules(policy, ingress)
+            .iter()
+            .filter_map(|r| r.peers.as_ref())
+            .flatten()
+        {
             if let Peer::IpBlock { cidr, except } = peer {
                 ranges.push(*cidr);
                 ranges.extend(except.iter().copied());
             }
         }
     }
+    if !ingress {
+        for p in cluster.admin_policies.iter().chain(cluster.baseline.iter()) {
+            for rule in &p.egress {
+                for peer in &rule.peers {
+                    if let crate::anp::AdminPeer::Networks(nets) = peer {
+                        ranges.extend(nets.iter().copied());
+                    }
+                }
+            }
+        }
+    }
     partition(&ranges)
 }
 
-/// Every allowed connection between distinct workloads, from external ranges to workloads
-/// and from workloads to external ranges, sorted by source, destination. External ranges
-/// are the pieces of 0.0.0.0/0 cut by the ipBlocks of the rules of that direction.
-pub fn connlist(cluster: &Cluster) -> Vec<Connection> {
+/// Options of [`connlist_with`] (netpol-analyzer's `--focus-workload`,
+/// `--focus-workload-peer`, `--focus-direction`, `--focus-conn`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnlistOptions {
+    /// Keep only connections with one of these workloads at one end (`name` or `ns/name`;
+    /// `ingress-controller` names the ingress controller). Empty: every workload.
+    pub focus_workloads: Vec<String>,
+    /// With focus workloads: the other end must be one of these. Empty: any.
+    pub focus_workload_peers: Vec<String>,
+    /// With focus workloads: only connections into (`Ingress`) or out of (`Egress`) them.
+    pub focus_direction: Option<Direction>,
+    /// Keep only connections that allow all of this set (e.g. TCP 80), reported as it.
+    pub focus_conn: Option<ConnSet>,
+}
+
+fn name_matches(list: &[String], ns: &str, name: &str) -> bool {
+    list.is_empty()
+        || list
+            .iter()
+            .any(|f| f == name || *f == format!("{ns}/{name}"))
+}
+
+/// A focus endpoint description: (namespace, name), `None` for IP ranges.
+type FocusKey<'a> = Option<(&'a str, &'a str)>;
+
+impl ConnlistOptions {
+    fn is_focus(&self, e: FocusKey) -> bool {
+        match e {
+            Some((ns, name)) => name_matches(&self.focus_workloads, ns, name),
+            None => self.focus_workloads.is_empty(),
+        }
+    }
+
+    fn is_focus_peer(&self, e: FocusKey) -> bool {
+        if self.focus_workloads.is_empty() {
+            return true;
+        }
+        match e {
+            Some((ns, name)) => name_matches(&self.focus_workload_peers, ns, name),
+            None => self.focus_workload_peers.is_empty(),
+        }
+    }
+
+    /// Whether a (src, dst) pair is kept.
+    fn include(&self, src: FocusKey, dst: FocusKey) -> bool {
+        match self.focus_direction {
+            Some(Direction::Ingress) if !self.is_focus(dst) => return false,
+            Some(Direction::Egress) if !self.is_focus(src) => return false,
+            _ => {}
+        }
+        (self.is_focus(src) && self.is_focus_peer(dst))
+            || (self.is_focus(dst) && self.is_focus_peer(src))
+    }
+
+    /// The connections to report for an allowed set, `None` to drop the pair.
+    fn report(&self, conns: ConnSet) -> Option<ConnSet> {
+        if conns.is_empty() {
+            return None;
+        }
+        match &self.focus_conn {
+            Some(f) if f.is_subset(&conns) => Some(f.clone()),
+            Some(_) => None,
+            None => Some(conns),
+        }
+    }
+}
+
+fn key(w: &Workload) -> FocusKey<'_> {
+    Some((w.namespace.as_str(), w.name.as_str()))
+}
+
+const INGRESS_KEY: FocusKey<'static> = Some((INGRESS_CONTROLLER_NAMESPACE, INGRESS_CONTROLLER_POD));
+
+/// Every allowed connection (see [`connlist`]) kept by the focus options.
+pub fn connlist_with(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<Connection> {
+    let a = Analyzer::new(cluster);
+    let ws = &cluster.workloads;
     let mut out = Vec::new();
-    let mut push = |src: Endpoint, dst: Endpoint, conns: ConnSet| {
-        if !conns.is_empty() {
+    let mut push = |src: Endpoint, dst: Endpoint, conns: Option<ConnSet>| {
+        if let Some(conns) = conns {
             out.push(Connection {
                 src: src.display(),
                 dst: dst.display(),
@@ -163,31 +792,71 @@ pub fn connlist(cluster: &Cluster) -> Vec<Connection> {
             });
         }
     };
-    for (i, src) in cluster.workloads.iter().enumerate() {
-        for (j, dst) in cluster.workloads.iter().enumerate() {
-            if i == j {
+    for (i, src) in ws.iter().enumerate() {
+        for (j, dst) in ws.iter().enumerate() {
+            if i == j || src.display() == dst.display() || !opts.include(key(src), key(dst)) {
                 continue;
             }
-            let (s, d) = (Endpoint::Workload(src), Endpoint::Workload(dst));
-            let conns =
-                egress_allowed(cluster, src, d).intersect(&ingress_allowed(cluster, s, dst));
-            push(s, d, conns);
+            push(
+                Endpoint::Workload(src),
+                Endpoint::Workload(dst),
+                opts.report(a.pair(i, j, None)),
+            );
         }
     }
     for r in ip_ranges(cluster, true) {
-        for dst in &cluster.workloads {
-            let e = Endpoint::External(r);
-            push(e, Endpoint::Workload(dst), ingress_allowed(cluster, e, dst));
+        for (j, dst) in ws.iter().enumerate() {
+            if opts.include(None, key(dst)) {
+                let conns = a.xgress(j, Other::Ext(r), true, None);
+                push(
+                    Endpoint::External(r),
+                    Endpoint::Workload(dst),
+                    opts.report(conns),
+                );
+            }
         }
     }
     for r in ip_ranges(cluster, false) {
-        for src in &cluster.workloads {
-            let e = Endpoint::External(r);
-            push(Endpoint::Workload(src), e, egress_allowed(cluster, src, e));
+        for (i, src) in ws.iter().enumerate() {
+            if opts.include(key(src), None) {
+                let conns = a.xgress(i, Other::Ext(r), false, None);
+                push(
+                    Endpoint::Workload(src),
+                    Endpoint::External(r),
+                    opts.report(conns),
+                );
+            }
         }
+    }
+    let ic = a.ingress_controller();
+    for t in &cluster.ingress_targets {
+        let dst = &ws[t.workload];
+        if !opts.include(INGRESS_KEY, key(dst)) {
+            continue;
+        }
+        let conns = t.conns.intersect(&a.pair_ic(ic, t.workload));
+        push(
+            Endpoint::IngressController,
+            Endpoint::Workload(dst),
+            opts.report(conns),
+        );
     }
     out.sort_by(|a, b| (&a.src, &a.dst).cmp(&(&b.src, &b.dst)));
     out
+}
+
+impl Analyzer<'_> {
+    fn pair_ic(&self, ic: usize, dst: usize) -> ConnSet {
+        self.pair(ic, dst, None)
+    }
+}
+
+/// Every allowed connection between distinct workloads, from external ranges to workloads,
+/// from workloads to external ranges and from the ingress controller to the workloads
+/// Ingress / Route objects expose, sorted by source, destination. External ranges are the
+/// pieces of 0.0.0.0/0 cut by the ipBlocks (and admin `networks`) of that direction.
+pub fn connlist(cluster: &Cluster) -> Vec<Connection> {
+    connlist_with(cluster, &ConnlistOptions::default())
 }
 
 /// netpol-analyzer's txt format: one `src => dst : conns` line per connection.
@@ -199,6 +868,25 @@ pub fn format_txt(conns: &[Connection]) -> String {
     s
 }
 
+/// netpol-analyzer's txt format with `--focus-conn`: a `Permitted connections on TCP 80:`
+/// header, then `src => dst` lines.
+pub fn format_txt_focus_conn(conns: &[Connection], focus: &ConnSet) -> String {
+    let mut s = format!("Permitted connections on {focus}:\n");
+    for c in conns {
+        s.push_str(&format!("{} => {}\n", c.src, c.dst));
+    }
+    s
+}
+
+/// The connlist report in netpol-analyzer's txt format, with the options applied: the
+/// `src => dst : conns` lines, or with a focus connection its header and `src => dst` lines.
+pub fn connlist_report_txt(cluster: &Cluster, opts: &ConnlistOptions) -> String {
+    let conns = connlist_with(cluster, opts);
+    match &opts.focus_conn {
+        Some(f) => format_txt_focus_conn(&conns, f),
+        None => format_txt(&conns),
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

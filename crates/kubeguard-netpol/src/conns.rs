@@ -123,6 +123,65 @@ impl ConnSet {
         out
     }
 
+    /// The connections of `self` that are not in `other`.
+    pub fn subtract(&self, other: &ConnSet) -> ConnSet {
+        let mut out = ConnSet::none();
+        for (p, rs) in &self.ranges {
+            let os = other.ranges(*p);
+            for &(a, b) in rs {
+                // Walk the (sorted, disjoint) ranges of `other` that overlap a..=b.
+                let mut lo = u32::from(a);
+                let hi = u32::from(b);
+                for &(c, d) in os {
+                    let (c, d) = (u32::from(c), u32::from(d));
+                    if d < lo || c > hi {
+                        continue;
+                    }
+                    if c > lo {
+                        out.add_range(*p, lo as u16, (c - 1) as u16);
+                    }
+                    lo = d + 1;
+                    if lo > hi {
+                        break;
+                    }
+                }
+                if lo <= hi {
+                    out.add_range(*p, lo as u16, hi as u16);
+                }
+            }
+        }
+        out
+    }
+
+    /// The union of two sets.
+    pub fn union(&self, other: &ConnSet) -> ConnSet {
+        let mut out = self.clone();
+        out.union_with(other);
+        out
+    }
+
+    /// Whether every connection of `self` is in `other`.
+    pub fn is_subset(&self, other: &ConnSet) -> bool {
+        self.subtract(other).is_empty()
+    }
+
+    /// TCP on one port.
+    pub fn tcp_port(port: u16) -> ConnSet {
+        let mut s = ConnSet::none();
+        s.add_range(Protocol::Tcp, port, port);
+        s
+    }
+
+    /// Parses netpol-analyzer's `--focus-conn` value: `protocol-port` (`tcp-80`, `UDP-53`).
+    pub fn parse_focus(s: &str) -> Option<ConnSet> {
+        let (proto, port) = s.trim().split_once('-')?;
+        let proto = Protocol::parse(&proto.to_ascii_uppercase())?;
+        let port: u16 = port.parse().ok().filter(|p| *p >= MIN_PORT)?;
+        let mut out = ConnSet::none();
+        out.add_range(proto, port, port);
+        Some(out)
+    }
+
     /// The port ranges of one protocol.
     pub fn ranges(&self, proto: Protocol) -> &[(u16, u16)] {
         self.ranges.get(&proto).map_or(&[], Vec::as_slice)
@@ -191,5 +250,40 @@ mod tests {
         assert_eq!(i.to_string(), "TCP 50-100");
         assert!(a.intersect(&ConnSet::none()).is_empty());
         assert_eq!(ConnSet::all().intersect(&a), a);
+    }
+
+    #[test]
+    fn subtraction_and_union() {
+        let mut a = ConnSet::none();
+        a.add_range(Protocol::Tcp, 1, 100);
+        a.add_range(Protocol::Udp, 53, 53);
+        let mut b = ConnSet::none();
+        b.add_range(Protocol::Tcp, 10, 20);
+        b.add_range(Protocol::Tcp, 50, 60);
+        b.add_range(Protocol::Tcp, 100, 200);
+        assert_eq!(a.subtract(&b).to_string(), "TCP 1-9,21-49,61-99,UDP 53");
+        assert_eq!(ConnSet::all().subtract(&ConnSet::all()), ConnSet::none());
+        assert_eq!(
+            ConnSet::all().subtract(&a).union(&a),
+            ConnSet::all(),
+            "complement and union give everything back"
+        );
+        assert!(b.intersect(&a).is_subset(&a));
+        assert!(!b.is_subset(&a));
+    }
+
+    #[test]
+    fn focus_conn() {
+        assert_eq!(
+            ConnSet::parse_focus("udp-52").map(|c| c.to_string()),
+            Some("UDP 52".to_string())
+        );
+        assert_eq!(
+            ConnSet::parse_focus("TCP-80").map(|c| c.to_string()),
+            Some("TCP 80".to_string())
+        );
+        assert_eq!(ConnSet::parse_focus("icmp-1"), None);
+        assert_eq!(ConnSet::parse_focus("tcp-0"), None);
+        assert_eq!(ConnSet::parse_focus("tcp"), None);
     }
 }

@@ -5,13 +5,23 @@
 //! (`src => dst : conns`).
 
 mod analysis;
+mod anp;
 mod conns;
+mod ingress;
 mod ip;
 mod load;
 mod model;
 
-pub use analysis::{Connection, Endpoint, connlist, egress_allowed, format_txt, ingress_allowed};
+pub use analysis::{
+    Analyzer, Connection, ConnlistOptions, Direction, Endpoint, Layer, Reason, connlist,
+    connlist_report_txt, connlist_with, egress_allowed, format_txt, format_txt_focus_conn,
+    ingress_allowed,
+};
+pub use anp::{
+    Action, AdminPeer, AdminPolicy, AdminPort, AdminRule, AdminSelector, admin_policy_of,
+};
 pub use conns::{ConnSet, MAX_PORT, MIN_PORT, Protocol};
+pub use ingress::{IngressTarget, ingress_targets};
 pub use ip::{IpRange, partition};
 pub use load::objects_from_text;
 pub use model::{

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use kubeguard_model::{Object, Selector, WorkloadKind};
 use kubeguard_source::Node;
 
+use crate::anp::{AdminPolicy, admin_policy_of};
 use crate::conns::Protocol;
+use crate::ingress::{IngressTarget, ingress_targets};
 use crate::ip::IpRange;
 
 /// Label set.
@@ -39,6 +41,8 @@ pub struct Workload {
     pub labels: Labels,
     /// Named container ports of its pods.
     pub ports: Vec<NamedPort>,
+    /// Every `containerPort` number of its pods (what an ingress controller may reach).
+    pub container_ports: Vec<u16>,
 }
 
 impl Workload {
@@ -86,6 +90,8 @@ pub struct Rule {
     pub peers: Option<Vec<Peer>>,
     /// `ports`, `None` when absent or empty.
     pub ports: Option<Vec<PortSpec>>,
+    /// 1-based line of the rule in its file.
+    pub line: Option<u32>,
 }
 
 /// A NetworkPolicy with its policy types defaulted.
@@ -105,6 +111,10 @@ pub struct NetworkPolicy {
     pub ingress: Vec<Rule>,
     /// Egress rules.
     pub egress: Vec<Rule>,
+    /// Path of the file the policy comes from.
+    pub path: String,
+    /// 1-based line of the policy in its file.
+    pub line: Option<u32>,
 }
 
 /// Everything the analysis needs.
@@ -116,6 +126,12 @@ pub struct Cluster {
     pub namespaces: BTreeMap<String, Labels>,
     /// NetworkPolicies.
     pub policies: Vec<NetworkPolicy>,
+    /// AdminNetworkPolicies, by ascending priority (lower values take precedence).
+    pub admin_policies: Vec<AdminPolicy>,
+    /// The BaselineAdminNetworkPolicy (the first one when several are given).
+    pub baseline: Option<AdminPolicy>,
+    /// Workloads an ingress controller may reach through Ingress / Route objects.
+    pub ingress_targets: Vec<IngressTarget>,
 }
 
 fn labels_of(map: Option<&kubeguard_source::Map>) -> Labels {
@@ -164,6 +180,24 @@ fn named_ports(obj: &Object) -> Vec<NamedPort> {
     out
 }
 
+fn container_ports(obj: &Object) -> Vec<u16> {
+    let Some(spec) = obj.pod_spec() else {
+        return Vec::new();
+    };
+    spec.containers()
+        .flat_map(|c| {
+            c.node
+                .get("ports")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|p| p.get("containerPort").and_then(Node::as_i64))
+                .filter_map(port_number)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// The workload an object contributes, if it runs pods. Pods with owner references are
 /// reported under their first owner.
 pub fn workload_of(obj: &Object) -> Option<Workload> {
@@ -196,6 +230,7 @@ pub fn workload_of(obj: &Object) -> Option<Workload> {
         kind: kind_name.to_string(),
         labels: labels_of(obj.pod_labels()),
         ports: named_ports(obj),
+        container_ports: container_ports(obj),
     })
 }
 
@@ -268,11 +303,12 @@ fn parse_peer(p: &Node) -> Peer {
     Peer::Pods { pods, namespaces }
 }
 
-fn parse_rules(node: Option<&Node>, peers_key: &str) -> Vec<Rule> {
+fn parse_rules(obj: &Object, node: Option<&Node>, peers_key: &str) -> Vec<Rule> {
     node.and_then(Node::as_seq)
         .unwrap_or(&[])
         .iter()
         .map(|r| Rule {
+            line: Some(obj.source.line_col(r.span.start).line),
             peers: r
                 .get(peers_key)
                 .and_then(Node::as_seq)
@@ -291,8 +327,8 @@ pub fn network_policy_of(obj: &Object) -> Option<NetworkPolicy> {
     }
     let spec = obj.spec();
     let get = |k: &str| spec.and_then(|s| s.get(k));
-    let ingress = parse_rules(get("ingress"), "from");
-    let egress = parse_rules(get("egress"), "to");
+    let ingress = parse_rules(obj, get("ingress"), "from");
+    let egress = parse_rules(obj, get("egress"), "to");
     let types: Option<Vec<&str>> = get("policyTypes")
         .and_then(Node::as_seq)
         .filter(|s| !s.is_empty())
@@ -313,6 +349,8 @@ pub fn network_policy_of(obj: &Object) -> Option<NetworkPolicy> {
         egress_type,
         ingress,
         egress,
+        path: obj.path.to_string(),
+        line: Some(obj.source.line_col(obj.root.span.start).line),
     })
 }
 
@@ -337,8 +375,18 @@ impl Cluster {
                 }
             } else if let Some(p) = network_policy_of(obj) {
                 c.policies.push(p);
+            } else if let Some(p) = admin_policy_of(obj) {
+                if !p.baseline {
+                    c.admin_policies.push(p);
+                } else if c.baseline.is_none() {
+                    c.baseline = Some(p);
+                }
             }
         }
+        // Stable: policies of equal priority (which Kubernetes leaves undefined) keep their
+        // input order.
+        c.admin_policies.sort_by_key(|p| p.priority);
+        c.ingress_targets = ingress_targets(objects, &c.workloads);
         for w in &c.workloads {
             c.namespaces.entry(w.namespace.clone()).or_insert_with(|| {
                 Labels::from([(NAMESPACE_NAME_LABEL.into(), w.namespace.clone())])
