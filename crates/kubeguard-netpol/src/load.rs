@@ -103,10 +103,22 @@ pub fn objects_from_text(path: &str, text: &str) -> Vec<Object> {
     let source = SourceFile::new(path, text);
     let p: Arc<str> = Arc::from(path);
     let mut out = Vec::new();
-    for doc in kubeguard_source::parse_documents(text, &Limits::default())
-        .into_iter()
-        .flatten()
-    {
+    let mut docs = kubeguard_source::parse_documents(text, &Limits::default());
+    if docs.iter().any(Result::is_err) && text.contains('\t') {
+        // Go's YAML reader accepts tabs as separation inside flow collections (a tab-indented
+        // line of a `[...]` list); so does netpol-analyzer. Reading the text again with each
+        // tab as a space keeps every offset.
+        let spaced = text.replace('\t', " ");
+        let retry = kubeguard_source::parse_documents(&spaced, &Limits::default());
+        if retry.len() == docs.len() {
+            for (d, r) in docs.iter_mut().zip(retry) {
+                if d.is_err() && r.is_ok() {
+                    *d = r;
+                }
+            }
+        }
+    }
+    for doc in docs.into_iter().flatten() {
         let doc = Document {
             root: type_list_items(doc.root),
             ..doc
@@ -129,5 +141,15 @@ mod tests {
             .map(|o| (o.api_version.as_str(), o.kind.as_str(), o.name.as_str()))
             .collect();
         assert_eq!(kinds, [("v1", "Pod", "a"), ("apps/v1", "Deployment", "d")]);
+    }
+
+    #[test]
+    fn tab_in_flow_sequence_is_separation() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: c\n    args:\n      [\n        \"-x\",\n\t        \"-y\",\n      ]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n";
+        let names: Vec<String> = objects_from_text("t.yaml", text)
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        assert_eq!(names, ["a", "b"]);
     }
 }
