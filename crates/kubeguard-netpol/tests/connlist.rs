@@ -14,8 +14,11 @@ use kubeguard_model::Object;
 const KNOWN_PASSING: &[&str] = &[
     "acs-security-demos",
     "acs-security-demos-added-workloads_focus_workload_asset-cache",
+    "acs-security-demos-added-workloads_focus_workload_backend_recommendation",
     "acs-security-demos-added-workloads_focus_workload_backend_recommendation_egress",
+    "acs-security-demos-added-workloads_focus_workload_backend_recommendation_ingress",
     "acs-security-demos-added-workloads_focus_workload_frontend_asset-cache",
+    "acs-security-demos-added-workloads_focus_workload_ingress-controller",
     "acs-security-demos-with-netpol-list",
     "acs-security-demos_focus_workload_backend_checkout_frontend_webapp_with_backend_recommendation",
     "acs-security-demos_focus_workload_checkout_ingress_with_webapp",
