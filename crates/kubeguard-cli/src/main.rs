@@ -7,6 +7,7 @@ mod inputs;
 mod json;
 mod lint;
 mod netpol;
+mod netpol_generate;
 mod pss;
 mod rbac;
 mod render;

@@ -21,6 +21,10 @@ pub enum NetpolCommand {
     /// Who can reach whom under the NetworkPolicies: every allowed connection between
     /// workloads, and between workloads and external IP ranges.
     Map(MapArgs),
+    /// Least-privilege NetworkPolicies inferred from the manifests: Services, references to
+    /// them in env, args, commands and ConfigMaps, Ingress/Route/Gateway backends and
+    /// LoadBalancer/NodePort exposure; one per workload, a default deny per namespace, DNS.
+    Generate(crate::netpol_generate::GenerateArgs),
 }
 
 /// Formats of the connectivity map.
@@ -58,6 +62,7 @@ pub struct MapArgs {
 pub fn run(cmd: &NetpolCommand) -> Result<ExitStatus> {
     match cmd {
         NetpolCommand::Map(args) => map(args),
+        NetpolCommand::Generate(args) => crate::netpol_generate::run(args),
     }
 }
 

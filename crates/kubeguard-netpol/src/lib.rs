@@ -7,6 +7,7 @@
 mod analysis;
 mod anp;
 mod conns;
+pub mod generate;
 mod ingress;
 mod ip;
 mod load;
