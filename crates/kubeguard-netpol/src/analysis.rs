@@ -15,7 +15,7 @@
 //! Rule peers are precomputed per rule as sets of workloads, so a pair costs a few bit
 //! tests per policy that selects its subject.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::anp::{Action, AdminPolicy, AdminPort, AdminRule};
 use crate::conns::ConnSet;
@@ -24,6 +24,7 @@ use crate::ip::{IpRange, partition};
 use crate::model::{
     Cluster, Labels, NAMESPACE_NAME_LABEL, NetworkPolicy, Peer, PortSpec, Rule, Workload,
 };
+use crate::networks::PrimaryNetwork;
 
 /// One end of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,6 +285,7 @@ impl<'c> Analyzer<'c> {
             labels: Labels::new(),
             ports: Vec::new(),
             container_ports: Vec::new(),
+            secondary_refs: Vec::new(),
         });
         let mut ns_cache: HashMap<&str, Labels> = HashMap::new();
         let ns_labels: Vec<Labels> = pods
@@ -778,77 +780,182 @@ fn key(w: &Workload) -> FocusKey<'_> {
 
 const INGRESS_KEY: FocusKey<'static> = Some((INGRESS_CONTROLLER_NAMESPACE, INGRESS_CONTROLLER_POD));
 
-/// Every allowed connection (see [`connlist`]) kept by the focus options.
-pub fn connlist_with(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<Connection> {
-    let a = Analyzer::new(cluster);
+/// The kind of network a section of the connlist is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NetworkKind {
+    /// The default pod network.
+    Pod,
+    /// A primary UserDefinedNetwork.
+    Udn,
+    /// A primary ClusterUserDefinedNetwork.
+    Cudn,
+    /// A secondary network (NetworkAttachmentDefinition).
+    Nad,
+}
+
+/// The connections of one network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkSection {
+    /// Kind of network.
+    pub kind: NetworkKind,
+    /// Network name (empty for the pod network).
+    pub name: String,
+    /// Allowed connections, sorted by source, destination.
+    pub connections: Vec<Connection>,
+}
+
+/// The connections among `members` (indices into `a`'s workloads), with the external
+/// ranges and the ingress controller when `outside` is set.
+fn section_conns(
+    a: &Analyzer,
+    members: &[usize],
+    outside: bool,
+    opts: &ConnlistOptions,
+    name: &dyn Fn(&Workload) -> String,
+) -> Vec<Connection> {
+    let cluster = a.cluster;
     let ws = &cluster.workloads;
     let mut out = Vec::new();
-    let mut push = |src: Endpoint, dst: Endpoint, conns: Option<ConnSet>| {
+    let mut push = |src: String, dst: String, conns: Option<ConnSet>| {
         if let Some(conns) = conns {
-            out.push(Connection {
-                src: src.display(),
-                dst: dst.display(),
-                conns,
-            });
+            out.push(Connection { src, dst, conns });
         }
     };
-    for (i, src) in ws.iter().enumerate() {
-        for (j, dst) in ws.iter().enumerate() {
+    for &i in members {
+        for &j in members {
+            let (src, dst) = (&ws[i], &ws[j]);
             if i == j || src.display() == dst.display() || !opts.include(key(src), key(dst)) {
                 continue;
             }
+            push(name(src), name(dst), opts.report(a.pair(i, j, None)));
+        }
+    }
+    if outside {
+        for r in ip_ranges(cluster, true) {
+            for &j in members {
+                let dst = &ws[j];
+                if opts.include(None, key(dst)) {
+                    let conns = a.xgress(j, Other::Ext(r), true, None);
+                    push(
+                        Endpoint::External(r).display(),
+                        name(dst),
+                        opts.report(conns),
+                    );
+                }
+            }
+        }
+        for r in ip_ranges(cluster, false) {
+            for &i in members {
+                let src = &ws[i];
+                if opts.include(key(src), None) {
+                    let conns = a.xgress(i, Other::Ext(r), false, None);
+                    push(
+                        name(src),
+                        Endpoint::External(r).display(),
+                        opts.report(conns),
+                    );
+                }
+            }
+        }
+        let ic = a.ingress_controller();
+        for t in &cluster.ingress_targets {
+            if !members.contains(&t.workload) {
+                continue;
+            }
+            let dst = &ws[t.workload];
+            if !opts.include(INGRESS_KEY, key(dst)) {
+                continue;
+            }
+            let conns = t.conns.intersect(&a.pair(ic, t.workload, None));
             push(
-                Endpoint::Workload(src),
-                Endpoint::Workload(dst),
-                opts.report(a.pair(i, j, None)),
+                INGRESS_CONTROLLER.to_string(),
+                name(dst),
+                opts.report(conns),
             );
         }
-    }
-    for r in ip_ranges(cluster, true) {
-        for (j, dst) in ws.iter().enumerate() {
-            if opts.include(None, key(dst)) {
-                let conns = a.xgress(j, Other::Ext(r), true, None);
-                push(
-                    Endpoint::External(r),
-                    Endpoint::Workload(dst),
-                    opts.report(conns),
-                );
-            }
-        }
-    }
-    for r in ip_ranges(cluster, false) {
-        for (i, src) in ws.iter().enumerate() {
-            if opts.include(key(src), None) {
-                let conns = a.xgress(i, Other::Ext(r), false, None);
-                push(
-                    Endpoint::Workload(src),
-                    Endpoint::External(r),
-                    opts.report(conns),
-                );
-            }
-        }
-    }
-    let ic = a.ingress_controller();
-    for t in &cluster.ingress_targets {
-        let dst = &ws[t.workload];
-        if !opts.include(INGRESS_KEY, key(dst)) {
-            continue;
-        }
-        let conns = t.conns.intersect(&a.pair_ic(ic, t.workload));
-        push(
-            Endpoint::IngressController,
-            Endpoint::Workload(dst),
-            opts.report(conns),
-        );
     }
     out.sort_by(|a, b| (&a.src, &a.dst).cmp(&(&b.src, &b.dst)));
     out
 }
 
-impl Analyzer<'_> {
-    fn pair_ic(&self, ic: usize, dst: usize) -> ConnSet {
-        self.pair(ic, dst, None)
+/// The connlist per network: the pod network first (always, possibly empty), then each
+/// primary UDN, primary CUDN and secondary network (NAD) that has connections, by kind and
+/// name. Workloads connect only within their primary network (plus external ranges and the
+/// ingress controller) and, for each secondary network they attach to, with the other
+/// workloads attached to it under that network's MultiNetworkPolicies (no admin policies,
+/// no external ranges).
+pub fn connlist_sections(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<NetworkSection> {
+    let a = Analyzer::new(cluster);
+    let nets = &cluster.networks;
+    let mut groups: BTreeMap<(NetworkKind, String), Vec<usize>> = BTreeMap::new();
+    groups.insert((NetworkKind::Pod, String::new()), Vec::new());
+    for i in 0..cluster.workloads.len() {
+        let k = match nets.primary.get(i) {
+            Some(PrimaryNetwork::Udn(n)) => (NetworkKind::Udn, n.clone()),
+            Some(PrimaryNetwork::Cudn(n)) => (NetworkKind::Cudn, n.clone()),
+            _ => (NetworkKind::Pod, String::new()),
+        };
+        groups.entry(k).or_default().push(i);
     }
+    let mut out = Vec::new();
+    for ((kind, name), members) in &groups {
+        let udn = *kind == NetworkKind::Udn;
+        let display = |w: &Workload| {
+            if udn {
+                format!("{}[udn]/{}[{}]", w.namespace, w.name, w.kind)
+            } else {
+                w.display()
+            }
+        };
+        let connections = section_conns(&a, members, true, opts, &display);
+        if *kind == NetworkKind::Pod || !connections.is_empty() {
+            out.push(NetworkSection {
+                kind: *kind,
+                name: name.clone(),
+                connections,
+            });
+        }
+    }
+    for nad in nets.secondary_names() {
+        let attached: Vec<usize> = (0..cluster.workloads.len())
+            .filter(|&i| nets.secondary.get(i).is_some_and(|s| s.contains(&nad)))
+            .collect();
+        let sub = Cluster {
+            workloads: attached
+                .iter()
+                .map(|&i| cluster.workloads[i].clone())
+                .collect(),
+            namespaces: cluster.namespaces.clone(),
+            policies: nets
+                .multi_policies
+                .iter()
+                .filter(|(for_nets, _)| for_nets.contains(&nad))
+                .map(|(_, p)| p.clone())
+                .collect(),
+            ..Cluster::default()
+        };
+        let sa = Analyzer::new(&sub);
+        let members: Vec<usize> = (0..sub.workloads.len()).collect();
+        let connections = section_conns(&sa, &members, false, opts, &Workload::display);
+        if !connections.is_empty() {
+            out.push(NetworkSection {
+                kind: NetworkKind::Nad,
+                name: nad,
+                connections,
+            });
+        }
+    }
+    out
+}
+
+/// Every allowed connection (see [`connlist`]) kept by the focus options; with multiple
+/// networks, the connections of each network one after the other (see
+/// [`connlist_sections`]).
+pub fn connlist_with(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<Connection> {
+    connlist_sections(cluster, opts)
+        .into_iter()
+        .flat_map(|s| s.connections)
+        .collect()
 }
 
 /// Every allowed connection between distinct workloads, from external ranges to workloads,
@@ -879,14 +986,92 @@ pub fn format_txt_focus_conn(conns: &[Connection], focus: &ConnSet) -> String {
 }
 
 /// The connlist report in netpol-analyzer's txt format, with the options applied: the
-/// `src => dst : conns` lines, or with a focus connection its header and `src => dst` lines.
+/// `src => dst : conns` lines (with a focus connection, a `Permitted connections on ...:`
+/// header and `src => dst` lines); with multiple networks, one section per network and the
+/// workload-to-networks mapping.
 pub fn connlist_report_txt(cluster: &Cluster, opts: &ConnlistOptions) -> String {
-    let conns = connlist_with(cluster, opts);
-    match &opts.focus_conn {
-        Some(f) => format_txt_focus_conn(&conns, f),
-        None => format_txt(&conns),
+    let sections = connlist_sections(cluster, opts);
+    let nets = &cluster.networks;
+    let pair_only = opts.focus_conn.is_some();
+    let line = |c: &Connection| {
+        if pair_only {
+            format!("{} => {}\n", c.src, c.dst)
+        } else {
+            format!("{} => {} : {}\n", c.src, c.dst, c.conns)
+        }
+    };
+    let mut out = String::new();
+    if let Some(f) = &opts.focus_conn {
+        out.push_str(&format!("Permitted connections on {f}:\n"));
     }
+    let (pod, others) = match sections.split_first() {
+        Some((p, o)) => (p.connections.as_slice(), o),
+        None => (&[][..], &[][..]),
+    };
+    if !others.is_empty() && (!pair_only || !pod.is_empty()) {
+        out.push_str("Permitted connectivity analyzed in Pod network:\n");
+        if pod.is_empty() && nets.enabled && !pair_only {
+            let pod_workloads = nets
+                .primary
+                .iter()
+                .filter(|p| **p == PrimaryNetwork::Pod)
+                .count();
+            out.push_str(if pod_workloads == 0 {
+                "all input workloads are configured with (C)UDN as their primary network interface\n"
+            } else {
+                "All connections are not allowed for the workloads in the pod-network\n"
+            });
+        }
+    }
+    for c in pod {
+        out.push_str(&line(c));
+    }
+    for s in others {
+        let kind = match s.kind {
+            NetworkKind::Udn => "primary UDN",
+            NetworkKind::Cudn => "primary CUDN",
+            NetworkKind::Nad => "secondary NAD",
+            NetworkKind::Pod => "Pod network",
+        };
+        out.push_str(&format!(
+            "\nPermitted connectivity analyzed in {kind} {}:\n",
+            s.name
+        ));
+        for c in &s.connections {
+            out.push_str(&line(c));
+        }
+    }
+    if !pair_only && nets.enabled && !cluster.workloads.is_empty() {
+        out.push_str("\nWorkload-to-Networks Mapping:\n");
+        let mut rows: Vec<String> = cluster
+            .workloads
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let primary = nets.primary.get(i).cloned().unwrap_or(PrimaryNetwork::Pod);
+                let mut row = format!(
+                    "{}: \n\tPrimary Network: {}",
+                    w.display(),
+                    primary.display()
+                );
+                let secondary = nets.secondary.get(i).map_or(&[][..], Vec::as_slice);
+                if !secondary.is_empty() {
+                    let names: Vec<String> =
+                        secondary.iter().map(|n| format!("{n}[NAD]")).collect();
+                    row.push_str(&format!("\n\tSecondary Networks: {}", names.join(", ")));
+                }
+                row
+            })
+            .collect();
+        rows.sort();
+        for r in rows {
+            out.push_str(&r);
+            out.push('\n');
+        }
+    }
+    out
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

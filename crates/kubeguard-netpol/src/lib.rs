@@ -12,17 +12,19 @@ mod ingress;
 mod ip;
 mod load;
 mod model;
+mod networks;
 
 pub use analysis::{
-    Analyzer, Connection, ConnlistOptions, Direction, Endpoint, Layer, Reason, connlist,
-    connlist_report_txt, connlist_with, egress_allowed, format_txt, format_txt_focus_conn,
-    ingress_allowed,
+    Analyzer, Connection, ConnlistOptions, Direction, Endpoint, Layer, NetworkKind,
+    NetworkSection, Reason, connlist, connlist_report_txt, connlist_sections, connlist_with,
+    egress_allowed, format_txt, format_txt_focus_conn, ingress_allowed,
 };
 pub use anp::{
     Action, AdminPeer, AdminPolicy, AdminPort, AdminRule, AdminSelector, admin_policy_of,
 };
 pub use conns::{ConnSet, MAX_PORT, MIN_PORT, Protocol};
 pub use ingress::{IngressTarget, ingress_targets};
+pub use networks::{Networks, PrimaryNetwork};
 pub use ip::{IpRange, partition};
 pub use load::objects_from_text;
 pub use model::{

@@ -10,6 +10,7 @@ use crate::anp::{AdminPolicy, admin_policy_of};
 use crate::conns::Protocol;
 use crate::ingress::{IngressTarget, ingress_targets};
 use crate::ip::IpRange;
+use crate::networks::{Networks, networks_of};
 
 /// Label set.
 pub type Labels = BTreeMap<String, String>;
@@ -43,6 +44,8 @@ pub struct Workload {
     pub ports: Vec<NamedPort>,
     /// Every `containerPort` number of its pods (what an ingress controller may reach).
     pub container_ports: Vec<u16>,
+    /// Secondary networks its pods ask for: (namespace, NetworkAttachmentDefinition name).
+    pub secondary_refs: Vec<(String, String)>,
 }
 
 impl Workload {
@@ -132,6 +135,8 @@ pub struct Cluster {
     pub baseline: Option<AdminPolicy>,
     /// Workloads an ingress controller may reach through Ingress / Route objects.
     pub ingress_targets: Vec<IngressTarget>,
+    /// Primary and secondary networks of the workloads.
+    pub networks: Networks,
 }
 
 fn labels_of(map: Option<&kubeguard_source::Map>) -> Labels {
@@ -201,6 +206,22 @@ fn container_ports(obj: &Object) -> Vec<u16> {
 /// The workload an object contributes, if it runs pods. Pods with owner references are
 /// reported under their first owner.
 pub fn workload_of(obj: &Object) -> Option<Workload> {
+    if obj.kind == "VirtualMachine" && obj.group() == "kubevirt.io" {
+        let namespace = obj.namespace_or_default().to_string();
+        return Some(Workload {
+            secondary_refs: crate::networks::secondary_refs(obj, &namespace),
+            namespace,
+            name: obj.name.clone(),
+            kind: obj.kind.clone(),
+            labels: labels_of(
+                obj.root
+                    .path(&["spec", "template", "metadata", "labels"])
+                    .and_then(Node::as_map),
+            ),
+            ports: Vec::new(),
+            container_ports: Vec::new(),
+        });
+    }
     let kind = obj.workload_kind()?;
     if kind == WorkloadKind::PodTemplate {
         return None;
@@ -231,6 +252,7 @@ pub fn workload_of(obj: &Object) -> Option<Workload> {
         labels: labels_of(obj.pod_labels()),
         ports: named_ports(obj),
         container_ports: container_ports(obj),
+        secondary_refs: crate::networks::secondary_refs(obj, obj.namespace_or_default()),
     })
 }
 
@@ -325,6 +347,11 @@ pub fn network_policy_of(obj: &Object) -> Option<NetworkPolicy> {
     if obj.group() != "networking.k8s.io" || obj.kind != "NetworkPolicy" {
         return None;
     }
+    Some(policy_from_spec(obj))
+}
+
+/// Reads the spec of a NetworkPolicy (or of a MultiNetworkPolicy, which has the same shape).
+pub(crate) fn policy_from_spec(obj: &Object) -> NetworkPolicy {
     let spec = obj.spec();
     let get = |k: &str| spec.and_then(|s| s.get(k));
     let ingress = parse_rules(obj, get("ingress"), "from");
@@ -341,7 +368,7 @@ pub fn network_policy_of(obj: &Object) -> Option<NetworkPolicy> {
         Some(n) if !n.is_null() => Selector::from_label_selector(n),
         _ => Some(Selector::default()),
     };
-    Some(NetworkPolicy {
+    NetworkPolicy {
         namespace: obj.namespace_or_default().to_string(),
         name: obj.name.clone(),
         pod_selector,
@@ -351,7 +378,7 @@ pub fn network_policy_of(obj: &Object) -> Option<NetworkPolicy> {
         egress,
         path: obj.path.to_string(),
         line: Some(obj.source.line_col(obj.root.span.start).line),
-    })
+    }
 }
 
 impl Cluster {
@@ -360,8 +387,10 @@ impl Cluster {
     /// label.
     pub fn from_objects(objects: &[Object]) -> Cluster {
         let mut c = Cluster::default();
+        let mut explicit_namespaces = std::collections::BTreeSet::new();
         for obj in objects {
             if obj.api_version == "v1" && obj.kind == "Namespace" {
+                explicit_namespaces.insert(obj.name.clone());
                 let mut labels = labels_of(obj.labels());
                 labels.insert(NAMESPACE_NAME_LABEL.to_string(), obj.name.clone());
                 c.namespaces.insert(obj.name.clone(), labels);
@@ -387,6 +416,7 @@ impl Cluster {
         // input order.
         c.admin_policies.sort_by_key(|p| p.priority);
         c.ingress_targets = ingress_targets(objects, &c.workloads);
+        c.networks = networks_of(objects, &c.workloads, &c.namespaces, &explicit_namespaces);
         for w in &c.workloads {
             c.namespaces.entry(w.namespace.clone()).or_insert_with(|| {
                 Labels::from([(NAMESPACE_NAME_LABEL.into(), w.namespace.clone())])
