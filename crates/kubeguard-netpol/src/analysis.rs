@@ -286,6 +286,8 @@ impl<'c> Analyzer<'c> {
             ports: Vec::new(),
             container_ports: Vec::new(),
             secondary_refs: Vec::new(),
+            secondary_ips: Vec::new(),
+            ips: Vec::new(),
         });
         let mut ns_cache: HashMap<&str, Labels> = HashMap::new();
         let ns_labels: Vec<Labels> = pods
@@ -393,7 +395,11 @@ impl<'c> Analyzer<'c> {
                     };
                     ns_ok && pods.matches_labels(&w.labels)
                 }
-                _ => false,
+                Peer::IpBlock { cidr, except } => w
+                    .ips
+                    .iter()
+                    .any(|ip| cidr.contains(ip) && !except.iter().any(|e| e.overlaps(ip))),
+                Peer::Nothing => false,
             });
             if hit {
                 bits.set(i);
@@ -923,7 +929,16 @@ pub fn connlist_sections(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<Netwo
         let sub = Cluster {
             workloads: attached
                 .iter()
-                .map(|&i| cluster.workloads[i].clone())
+                .map(|&i| {
+                    let mut w = cluster.workloads[i].clone();
+                    w.ips = w
+                        .secondary_ips
+                        .iter()
+                        .filter(|(n, _)| n.is_empty() || *n == nad)
+                        .map(|(_, ip)| *ip)
+                        .collect();
+                    w
+                })
                 .collect(),
             namespaces: cluster.namespaces.clone(),
             policies: nets

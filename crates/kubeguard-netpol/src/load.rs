@@ -44,6 +44,58 @@ fn with_type(item: Node, api_version: &str, kind: &str) -> Node {
     )
 }
 
+/// The apiVersion of the core kinds the analysis reads, for objects that give them another
+/// group (`apiVersion: apps/v1` with `kind: Pod`): netpol-analyzer reads objects by kind.
+fn core_api_version(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Pod" | "Namespace" | "Service" | "ReplicationController" => Some("v1"),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => Some("apps/v1"),
+        "Job" | "CronJob" => Some("batch/v1"),
+        _ => None,
+    }
+}
+
+/// Gives an object of a core kind with a foreign group its proper apiVersion.
+fn fix_api_version(root: Node) -> Node {
+    let Some(want) = root
+        .get("kind")
+        .and_then(Node::as_str)
+        .and_then(core_api_version)
+    else {
+        return root;
+    };
+    let have = root.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+    let group = |v: &str| v.rsplit_once('/').map_or("", |(g, _)| g).to_string();
+    if have.is_empty() || group(have) == group(want) {
+        return root;
+    }
+    let Node {
+        span,
+        value: Value::Map(Map { entries }),
+    } = root
+    else {
+        return root;
+    };
+    let entries: Vec<(Key, Node)> = entries
+        .into_vec()
+        .into_iter()
+        .map(|(k, v)| {
+            if k.text == "apiVersion" {
+                let s = v.span;
+                (k, Node::new(s, Value::Str(want.into())))
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    Node::new(
+        span,
+        Value::Map(Map {
+            entries: entries.into_boxed_slice(),
+        }),
+    )
+}
+
 /// Fills in the type of the items of a typed list document.
 fn type_list_items(root: Node) -> Node {
     let item_kind = root
@@ -120,7 +172,7 @@ pub fn objects_from_text(path: &str, text: &str) -> Vec<Object> {
     }
     for doc in docs.into_iter().flatten() {
         let doc = Document {
-            root: type_list_items(doc.root),
+            root: fix_api_version(type_list_items(doc.root)),
             ..doc
         };
         out.extend(Object::from_document(&source, &p, doc).0);
@@ -141,6 +193,16 @@ mod tests {
             .map(|o| (o.api_version.as_str(), o.kind.as_str(), o.name.as_str()))
             .collect();
         assert_eq!(kinds, [("v1", "Pod", "a"), ("apps/v1", "Deployment", "d")]);
+    }
+
+    #[test]
+    fn core_kinds_with_a_foreign_group_are_read() {
+        let objs = objects_from_text(
+            "p.yaml",
+            "apiVersion: apps/v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: e}\n",
+        );
+        let versions: Vec<&str> = objs.iter().map(|o| o.api_version.as_str()).collect();
+        assert_eq!(versions, ["v1", "apps/v1", "apps/v1"]);
     }
 
     #[test]

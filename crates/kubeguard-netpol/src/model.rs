@@ -46,6 +46,11 @@ pub struct Workload {
     pub container_ports: Vec<u16>,
     /// Secondary networks its pods ask for: (namespace, NetworkAttachmentDefinition name).
     pub secondary_refs: Vec<(String, String)>,
+    /// Addresses on secondary networks: (NAD name, empty for all; address).
+    pub secondary_ips: Vec<(String, IpRange)>,
+    /// Addresses `ipBlock` peers match this workload by (set for the analysis of a
+    /// secondary network; pod-network addresses are not modelled).
+    pub ips: Vec<IpRange>,
 }
 
 impl Workload {
@@ -220,6 +225,8 @@ pub fn workload_of(obj: &Object) -> Option<Workload> {
             ),
             ports: Vec::new(),
             container_ports: Vec::new(),
+            secondary_ips: crate::networks::secondary_ips(obj),
+            ips: Vec::new(),
         });
     }
     let kind = obj.workload_kind()?;
@@ -235,10 +242,13 @@ pub fn workload_of(obj: &Object) -> Option<Workload> {
         match owner {
             Some(o) => (
                 o.get("name").and_then(Node::as_str).unwrap_or_default(),
-                o.get("kind")
-                    .and_then(Node::as_str)
-                    .filter(|k| !k.is_empty())
-                    .unwrap_or("Pod"),
+                // A virt-launcher pod belongs to a VirtualMachineInstance, which KubeVirt
+                // names after (and owns by) its VirtualMachine.
+                match o.get("kind").and_then(Node::as_str) {
+                    Some("VirtualMachineInstance") => "VirtualMachine",
+                    Some(k) if !k.is_empty() => k,
+                    _ => "Pod",
+                },
             ),
             None => (obj.name.as_str(), obj.kind.as_str()),
         }
@@ -253,6 +263,8 @@ pub fn workload_of(obj: &Object) -> Option<Workload> {
         ports: named_ports(obj),
         container_ports: container_ports(obj),
         secondary_refs: crate::networks::secondary_refs(obj, obj.namespace_or_default()),
+        secondary_ips: crate::networks::secondary_ips(obj),
+        ips: Vec::new(),
     })
 }
 

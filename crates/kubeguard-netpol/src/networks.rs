@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kubeguard_model::{Object, Selector};
 use kubeguard_source::{Limits, Node};
 
+use crate::ip::IpRange;
 use crate::model::{Labels, NetworkPolicy, Workload, policy_from_spec};
 
 /// Label a namespace needs to get a primary user-defined network.
@@ -106,6 +107,80 @@ pub fn network_refs(value: &str, default_ns: &str) -> Vec<(String, String)> {
             }
         })
         .collect()
+}
+
+/// The host address of `a.b.c.d` or `a.b.c.d/len` (as a one-address range).
+fn address(s: &str) -> Option<IpRange> {
+    let host = s.trim().split('/').next().unwrap_or("");
+    IpRange::parse_cidr(&format!("{host}/32"))
+}
+
+/// Addresses a workload has on its secondary networks: (NAD name, address); an empty name
+/// stands for every secondary network of the workload. Pods give them in the `ips` of the
+/// JSON form of the networks annotation, VirtualMachines in the `addresses` of their
+/// cloud-init `networkData`.
+pub fn secondary_ips(obj: &Object) -> Vec<(String, IpRange)> {
+    let mut out = Vec::new();
+    if obj.kind == "VirtualMachine" {
+        let volumes = obj
+            .root
+            .path(&["spec", "template", "spec", "volumes"])
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]);
+        for v in volumes {
+            let Some(data) = v
+                .get("cloudInitNoCloud")
+                .and_then(|c| c.get("networkData"))
+                .and_then(Node::as_str)
+            else {
+                continue;
+            };
+            let Some(Ok(doc)) = kubeguard_source::parse_documents(data, &Limits::default())
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            let Some(eths) = doc.root.get("ethernets").and_then(Node::as_map) else {
+                continue;
+            };
+            for (_, eth) in eths.iter() {
+                for a in eth.get("addresses").and_then(Node::as_seq).unwrap_or(&[]) {
+                    if let Some(r) = a.as_str().and_then(address) {
+                        out.push((String::new(), r));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    let value = obj
+        .pod_template_metadata()
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(NETWORKS_ANNOTATION))
+        .and_then(Node::as_str)
+        .map(str::trim)
+        .unwrap_or("");
+    if !value.starts_with('[') {
+        return out;
+    }
+    let Some(Ok(doc)) = kubeguard_source::parse_documents(value, &Limits::default())
+        .into_iter()
+        .next()
+    else {
+        return out;
+    };
+    for e in doc.root.as_seq().unwrap_or(&[]) {
+        let Some(name) = e.get("name").and_then(Node::as_str) else {
+            continue;
+        };
+        for ip in e.get("ips").and_then(Node::as_seq).unwrap_or(&[]) {
+            if let Some(r) = ip.as_str().and_then(address) {
+                out.push((name.to_string(), r));
+            }
+        }
+    }
+    out
 }
 
 /// The secondary networks an object's pods ask for: the pod (template) annotation, or a
