@@ -182,20 +182,29 @@ fn location(obj: &Object, span: Span) -> Location {
     obj.source.location(&obj.path, span)
 }
 
-/// Narrows `span` (of the scalar holding `text`) to `text[start..end]` when the scalar is
-/// written plain or quoted on one line.
+/// Narrows `span` (of the scalar holding `text`) to `text[start..end]`: by offset when the
+/// scalar is written plain or simply quoted, else where that text occurs once in the source
+/// (block scalars).
 fn narrow(obj: &Object, span: Span, text: &str, start: usize, end: usize) -> Span {
     let src = obj.source.slice(span);
-    let offset = if src == text {
-        Some(0)
-    } else if src.len() == text.len() + 2 && src.get(1..src.len() - 1) == Some(text) {
-        Some(1)
-    } else {
-        None
+    let (Some(needle), Ok(len)) = (text.get(start..end), u32::try_from(end - start)) else {
+        return span;
     };
-    match (offset, u32::try_from(start).ok(), u32::try_from(end).ok()) {
-        (Some(o), Some(s), Some(e)) => Span::new(span.start + o + s, span.start + o + e),
-        _ => span,
+    let at = if src == text {
+        Some(start)
+    } else if src.len() == text.len() + 2 && src.get(1..src.len() - 1) == Some(text) {
+        Some(start + 1)
+    } else if needle.is_empty() {
+        None
+    } else {
+        src.find(needle).filter(|&first| {
+            !src.get(first + 1..)
+                .is_some_and(|rest| rest.contains(needle))
+        })
+    };
+    match at.and_then(|a| u32::try_from(a).ok()) {
+        Some(a) => Span::new(span.start + a, span.start + a + len),
+        None => span,
     }
 }
 
@@ -634,23 +643,7 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
                 );
                 continue;
             };
-            let ports: Vec<services::ServicePort> = b.services[s]
-                .ports
-                .iter()
-                .filter(|p| match &be.port {
-                    routes::BackendPort::All => true,
-                    routes::BackendPort::Number(n) => p.port == *n,
-                    routes::BackendPort::Name(n) => p.name.as_deref() == Some(n.as_str()),
-                    routes::BackendPort::Target(t) => {
-                        p.name.as_deref() == Some(t.as_str())
-                            || match &p.target {
-                                services::TargetPort::Number(n) => t.parse() == Ok(*n),
-                                services::TargetPort::Name(n) => n == t,
-                            }
-                    }
-                })
-                .cloned()
-                .collect();
+            let ports = routes::service_ports(&b.services[s], &be.port);
             if ports.is_empty() {
                 b.note(
                     Some((obj, be.field.span)),

@@ -4,6 +4,8 @@
 use kubeguard_model::{FieldRef, Object, Seg, locate};
 use kubeguard_source::Node;
 
+use super::services::{Service, ServicePort, TargetPort};
+
 /// How a backend names the Service port.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BackendPort {
@@ -196,6 +198,41 @@ pub fn backends_of(obj: &Object) -> Vec<Backend> {
     out
 }
 
+/// The Service ports a backend leads to. A port number or name is looked up among the
+/// Service ports first, then among their target ports (as the analysis and several ingress
+/// controllers do); OpenShift's `targetPort` is a Service port name or a target port.
+pub fn service_ports(svc: &Service, port: &BackendPort) -> Vec<ServicePort> {
+    let pick = |f: &dyn Fn(&ServicePort) -> bool| -> Vec<ServicePort> {
+        svc.ports.iter().filter(|p| f(p)).cloned().collect()
+    };
+    let target_is = |p: &ServicePort, t: &str| match &p.target {
+        TargetPort::Number(n) => t.parse() == Ok(*n),
+        TargetPort::Name(n) => n == t,
+    };
+    match port {
+        BackendPort::All => svc.ports.clone(),
+        BackendPort::Number(n) => {
+            let by_port = pick(&|p| p.port == *n);
+            if by_port.is_empty() {
+                pick(&|p| p.target == TargetPort::Number(*n))
+            } else {
+                by_port
+            }
+        }
+        BackendPort::Name(n) => {
+            let by_name = pick(&|p| p.name.as_deref() == Some(n.as_str()));
+            if by_name.is_empty() {
+                pick(&|p| target_is(p, n))
+            } else {
+                by_name
+            }
+        }
+        BackendPort::Target(t) => {
+            pick(&|p| p.name.as_deref() == Some(t.as_str()) || target_is(p, t))
+        }
+    }
+}
+
 fn seq(n: Option<&Node>) -> &[Node] {
     n.and_then(Node::as_seq).unwrap_or(&[])
 }
@@ -258,6 +295,29 @@ mod tests {
             ]
         );
         assert_eq!(got[1].3, "spec.alternateBackends[0].name");
+    }
+
+    #[test]
+    fn backend_ports() {
+        let objs = objects_from_text(
+            "s.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {a: b}\n  ports:\n  - {name: http, port: 80, targetPort: 8080}\n  - {name: admin, port: 9000, targetPort: admin-port}\n",
+        );
+        let svc = crate::generate::services::service_of(&objs[0]).expect("service");
+        let ports = |p: BackendPort| -> Vec<u16> {
+            service_ports(&svc, &p).iter().map(|p| p.port).collect()
+        };
+        assert_eq!(ports(BackendPort::All), [80, 9000]);
+        assert_eq!(ports(BackendPort::Number(80)), [80]);
+        // Not a Service port: its target port.
+        assert_eq!(ports(BackendPort::Number(8080)), [80]);
+        assert_eq!(ports(BackendPort::Number(1)), [] as [u16; 0]);
+        assert_eq!(ports(BackendPort::Name("admin".into())), [9000]);
+        assert_eq!(ports(BackendPort::Name("admin-port".into())), [9000]);
+        assert_eq!(ports(BackendPort::Target("http".into())), [80]);
+        assert_eq!(ports(BackendPort::Target("8080".into())), [80]);
+        assert_eq!(ports(BackendPort::Target("admin-port".into())), [9000]);
+        assert_eq!(ports(BackendPort::Target("x".into())), [] as [u16; 0]);
     }
 
     #[test]

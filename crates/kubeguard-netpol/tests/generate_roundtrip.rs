@@ -1,0 +1,211 @@
+//! The round trip of `netpol generate`: for every example, the connectivity map of the inputs
+//! plus the generated policies allows exactly the inferred connections.
+//!
+//! Inputs: `examples/netpol` and netpol-analyzer's test dirs in `../shared` (skipped when
+//! absent), with the NetworkPolicies (and admin policies) they carry removed: the generated
+//! policies replace them. Two probe pods are added, as in a real cluster: `{dns}`, a pod with
+//! the DNS labels in the DNS namespace, and `probe`, an unlabelled pod in a namespace of its
+//! own (both namespaces have no policy). What the map must show, precisely:
+//!
+//! - workload => workload (both from the inputs): exactly the inferred connections, with
+//!   their ports;
+//! - `0.0.0.0-255.255.255.255[External] => w`: exactly the ports inferred from `{external}`
+//!   (LoadBalancer, NodePort, externalIPs), the only ipBlock-free source the policies admit;
+//! - no workload => External: egress leaves the cluster only for DNS, which is in-cluster;
+//! - `w => dns-probe`: exactly the DNS ports, for the workloads with an inferred destination;
+//!   `w => probe`: nothing;
+//! - `probe => w` and `dns-probe => w`: exactly `{ingress-controller}` ∪ `{external}`
+//!   ports: an exposed port is open to any pod of a namespace without policies;
+//! - `{ingress-controller} => w` (the analysis' model of Ingress and Route backends): exactly
+//!   the target ports those objects lead to, all of which the generation allowed.
+//!
+//! Connections among the probes, the ingress controller and outside addresses (no input
+//! workload on either side) are left out of the comparison.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use kubeguard_model::Object;
+use kubeguard_netpol::generate::{Generated, Options, Party, generate, to_yaml_stream};
+use kubeguard_netpol::{Cluster, ConnSet, connlist, objects_from_text};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shared() -> PathBuf {
+    repo().join("../shared/conformance/netpol-analyzer/tests")
+}
+
+/// netpol-analyzer dirs used as inputs.
+const SHARED_DIRS: &[&str] = &[
+    "acs-security-demos",
+    "acs-security-demos-added-workloads",
+    "demo_app_with_routes_and_ingress",
+    "k8s_ingress_test",
+    "multiple_ingress_objects_with_different_ports_new",
+    "new_online_boutique",
+    "new_online_boutique_synthesis",
+    "one_ingress_multiple_services",
+    "onlineboutique",
+    "onlineboutique_workloads",
+    "onlineboutique_workloads_with_ingress",
+];
+
+fn load_dir(dir: &Path, out: &mut Vec<Object>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            load_dir(&p, out);
+            continue;
+        }
+        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "yaml" | "yml" | "json") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        out.extend(objects_from_text(&p.to_string_lossy(), &text));
+    }
+}
+
+fn is_policy(o: &Object) -> bool {
+    o.kind.ends_with("NetworkPolicy")
+}
+
+const PROBE_NS: &str = "kubeguard-probe";
+
+fn probes(g: &Generated) -> String {
+    let labels: String = g
+        .dns
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k:?}: {v:?}, "))
+        .collect();
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: dns-probe, namespace: {ns}, labels: {{{labels}}}}}\nspec: {{containers: [{{name: c}}]}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: probe, namespace: {PROBE_NS}}}\nspec: {{containers: [{{name: c}}]}}\n",
+        ns = g.dns.namespace
+    )
+}
+
+/// Checks one example; returns the number of inferred connections.
+fn check(name: &str, mut objects: Vec<Object>) -> usize {
+    objects.retain(|o| !is_policy(o));
+    let g = generate(&objects, &Options::default());
+    let yaml = to_yaml_stream(&g.policies);
+    assert!(!yaml.contains("status"), "{name}: status in the output");
+    let generated = objects_from_text("generated.yaml", &yaml);
+    assert_eq!(generated.len(), g.policies.len(), "{name}: reparse");
+    assert!(
+        g.workloads
+            .iter()
+            .all(|w| w.namespace != g.dns.namespace && w.namespace != PROBE_NS),
+        "{name}: the probes' namespaces must be free of inputs"
+    );
+    objects.extend(generated);
+    objects.extend(objects_from_text("probes.yaml", &probes(&g)));
+    let cluster = Cluster::from_objects(&objects);
+    let map: BTreeMap<(String, String), String> = connlist(&cluster)
+        .into_iter()
+        .map(|c| ((c.src, c.dst), c.conns.to_string()))
+        .collect();
+
+    let dns_probe = format!("{}/dns-probe[Pod]", g.dns.namespace);
+    let probe = format!("{PROBE_NS}/probe[Pod]");
+    let inputs: Vec<String> = g.workloads.iter().map(|w| w.display()).collect();
+    let mut want: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut exposed: BTreeMap<String, ConnSet> = BTreeMap::new();
+    let mut inferred_ic: BTreeMap<String, ConnSet> = BTreeMap::new();
+    for c in &g.connections {
+        let (src, dst) = (g.party_name(c.src), g.party_name(c.dst));
+        match (c.src, c.dst) {
+            (Party::Workload(_), Party::Workload(_)) => {
+                want.insert((src, dst), c.conns.to_string());
+            }
+            (Party::Workload(_), Party::Dns) => {
+                want.insert((src, dns_probe.clone()), c.conns.to_string());
+            }
+            (Party::External, Party::Workload(_)) => {
+                want.insert(
+                    ("0.0.0.0-255.255.255.255[External]".into(), dst.clone()),
+                    c.conns.to_string(),
+                );
+                exposed.entry(dst).or_default().union_with(&c.conns);
+            }
+            (Party::IngressController, Party::Workload(_)) => {
+                exposed.entry(dst.clone()).or_default().union_with(&c.conns);
+                inferred_ic.entry(dst).or_default().union_with(&c.conns);
+            }
+            other => panic!("{name}: unexpected connection {other:?}"),
+        }
+    }
+    for (dst, conns) in &exposed {
+        want.insert((probe.clone(), dst.clone()), conns.to_string());
+        want.insert((dns_probe.clone(), dst.clone()), conns.to_string());
+    }
+    // The analysis' ingress controller: the target ports of Ingress / Route backends.
+    for t in &cluster.ingress_targets {
+        let dst = cluster.workloads[t.workload].display();
+        if !inputs.contains(&dst) {
+            continue;
+        }
+        let allowed = inferred_ic.get(&dst).cloned().unwrap_or_default();
+        assert!(
+            t.conns.is_subset(&allowed),
+            "{name}: the ingress controller reaches {dst} on {} but only {allowed} was inferred",
+            t.conns
+        );
+        if !t.conns.is_empty() {
+            want.insert(("{ingress-controller}".into(), dst), t.conns.to_string());
+        }
+    }
+    // Connections between the probes and the outside are none of the policies' business.
+    let got_lines: Vec<String> = map
+        .iter()
+        .filter(|((s, d), _)| inputs.contains(s) || inputs.contains(d))
+        .map(|((s, d), c)| format!("{s} => {d} : {c}"))
+        .collect();
+    let want_lines: Vec<String> = want
+        .iter()
+        .map(|((s, d), c)| format!("{s} => {d} : {c}"))
+        .collect();
+    assert_eq!(got_lines, want_lines, "{name}: map != inferred");
+    g.connections.len()
+}
+
+#[test]
+fn examples_netpol_round_trip() {
+    let mut objects = Vec::new();
+    load_dir(&repo().join("examples/netpol"), &mut objects);
+    assert!(!objects.is_empty(), "examples/netpol is missing");
+    let n = check("examples/netpol", objects);
+    assert!(n >= 10, "examples/netpol: only {n} connections inferred");
+}
+
+#[test]
+fn netpol_analyzer_dirs_round_trip() {
+    let root = shared();
+    if !root.is_dir() {
+        eprintln!("note: {} absent; skipped", root.display());
+        return;
+    }
+    let mut checked = 0;
+    for dir in SHARED_DIRS {
+        let path = root.join(dir);
+        if !path.is_dir() {
+            eprintln!("note: {} absent; skipped", path.display());
+            continue;
+        }
+        let mut objects = Vec::new();
+        load_dir(&path, &mut objects);
+        let n = check(dir, objects);
+        eprintln!("{dir}: {n} inferred connections, map matches");
+        checked += 1;
+    }
+    assert!(checked > 0);
+}
