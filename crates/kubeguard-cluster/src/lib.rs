@@ -158,6 +158,11 @@ pub fn audit(files: &[InputFile], opts: &Options) -> Audit {
                 out.documents += 1;
                 continue;
             }
+            let ext = f.path.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+            if !matches!(ext.as_str(), "yaml" | "yml" | "json") {
+                out.skipped.push((f.path.to_string(), "neither YAML nor a component command line".into()));
+                continue;
+            }
         }
         out.errors.extend(errors);
         for doc in docs {

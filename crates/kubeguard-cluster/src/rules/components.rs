@@ -60,6 +60,8 @@ pub enum Test {
     GateNotFalse(&'static str),
     /// Every URL of the comma-separated value must be https.
     Https(Dflt),
+    /// An address (`host` or `host:port`) on the loopback interface.
+    Loopback(Dflt),
     /// The value must not be this one (nor contain it as a list item).
     Not(&'static str, Dflt),
 }
@@ -486,7 +488,7 @@ pub static SPECS: &[Spec] = &[
         "CIS-4.3.1",
         KubeProxy,
         "metrics-bind-address",
-        Test::Eq("127.0.0.1", V("127.0.0.1:10249")),
+        Test::Loopback(V("127.0.0.1:10249")),
     ),
     s(
         "CIS-LEGACY-basic-auth-file",
@@ -593,6 +595,18 @@ pub static CUSTOM: &[CustomRule] = &[
     ("CIS-LEGACY-securitycontextdeny", Api, security_context_deny),
 ];
 
+/// Whether `host` or `host:port` (IPv6 in brackets) is a loopback address.
+pub fn is_loopback(addr: &str) -> bool {
+    let host = if let Some(rest) = addr.strip_prefix('[') {
+        rest.split(']').next().unwrap_or_default()
+    } else if addr.matches(':').count() == 1 {
+        addr.split(':').next().unwrap_or_default()
+    } else {
+        addr
+    };
+    host == "localhost" || host == "::1" || host.starts_with("127.")
+}
+
 fn fix_for(v: &ComponentView, what: &str) -> String {
     if v.set_hint.is_empty() {
         what.to_string()
@@ -681,6 +695,17 @@ pub fn eval(spec: &Spec, v: &ComponentView) -> Outcome {
                     format!("--{flag} is not set"),
                     format!("Set --{flag}={want}"),
                 ),
+            }
+        }
+        Test::Loopback(default) => {
+            let (value, dflt) = value_or(v, flag, default);
+            match value.or(dflt) {
+                Some(addr) if is_loopback(addr) => Outcome::Pass,
+                Some(addr) => fail(
+                    format!("--{flag} is {}: the endpoint is reachable from the network", shown(addr)),
+                    format!("Set --{flag}=127.0.0.1:<port>"),
+                ),
+                None => fail(format!("--{flag} is not set"), format!("Set --{flag}=127.0.0.1:<port>")),
             }
         }
         Test::Not(bad, default) => {
