@@ -208,7 +208,103 @@ pub struct Analyzer<'c> {
     anp_match: [Vec<Vec<Bits>>; 2],
     /// Pods matched by each BANP rule: `[dir][rule]`.
     banp_match: [Vec<Bits>; 2],
+    /// Per direction, each pod's class: pods selected by the same policies decide alike.
+    class_of: [Vec<u32>; 2],
+    /// Per direction and class: the rules that decide, in evaluation order, and whether one
+    /// of them names a port.
+    classes: [Vec<ClassInfo>; 2],
+    /// Each pod's named-port profile (pods with equal named ports share it).
+    port_profile: Vec<u32>,
 }
+
+/// A rule whose peers decide part of a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum RuleId {
+    Np(usize, usize),
+    Anp(usize, usize),
+    Banp(usize),
+}
+
+/// The rules deciding a direction for a class of pods.
+#[derive(Debug, Clone, Default)]
+struct ClassInfo {
+    rules: Vec<RuleId>,
+    named: bool,
+}
+
+/// Memo of direction results by (direction, class, port profile, rules hit), and of their
+/// intersections: the result for a pair depends only on those, so a large map evaluates
+/// each distinct case once.
+#[derive(Default)]
+struct PairCache {
+    key: Vec<u64>,
+    memo: HashMap<Vec<u64>, u32, FastHash>,
+    ids: HashMap<ConnSet, u32>,
+    sets: Vec<ConnSet>,
+    inter: HashMap<(u32, u32), u32, FastHash>,
+    /// Per direction and class, the result towards each pod (`UNSET` until computed);
+    /// empty when the tables would be too large.
+    tables: [Vec<Vec<u32>>; 2],
+}
+
+/// A table entry not computed yet.
+const UNSET: u32 = u32::MAX;
+
+/// Largest number of table entries (classes × pods, per direction) kept.
+const MAX_TABLE: usize = 1 << 25;
+
+/// FxHash-style hasher for the small integer keys of the memo.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+
+impl PairCache {
+    fn new(a: &Analyzer) -> PairCache {
+        let mut c = PairCache::default();
+        c.intern(ConnSet::none());
+        let n = a.pods.len();
+        for d in 0..2 {
+            if a.classes[d].len().saturating_mul(n) <= MAX_TABLE {
+                c.tables[d] = vec![Vec::new(); a.classes[d].len()];
+            }
+        }
+        c
+    }
+
+    fn intern(&mut self, set: ConnSet) -> u32 {
+        if let Some(&id) = self.ids.get(&set) {
+            return id;
+        }
+        let id = u32::try_from(self.sets.len()).unwrap_or(u32::MAX);
+        self.sets.push(set.clone());
+        self.ids.insert(set, id);
+        id
+    }
+}
+
+/// Id of the empty set in a [`PairCache`].
+const EMPTY: u32 = 0;
 
 fn dir_index(ingress: bool) -> usize {
     usize::from(ingress)
@@ -316,7 +412,21 @@ impl<'c> Analyzer<'c> {
             np_match: [Vec::new(), Vec::new()],
             anp_match: [Vec::new(), Vec::new()],
             banp_match: [Vec::new(), Vec::new()],
+            class_of: [vec![0; n], vec![0; n]],
+            classes: [Vec::new(), Vec::new()],
+            port_profile: vec![0; n],
         };
+        let mut profiles: HashMap<Vec<(String, u16, crate::conns::Protocol)>, u32> = HashMap::new();
+        for (i, w) in a.pods.iter().enumerate() {
+            let key: Vec<_> = w
+                .ports
+                .iter()
+                .map(|p| (p.name.clone(), p.port, p.protocol))
+                .collect();
+            let next = u32::try_from(profiles.len()).unwrap_or(u32::MAX);
+            a.port_profile[i] = *profiles.entry(key).or_insert(next);
+        }
+
         // NetworkPolicies: selection by namespace, then pod selector.
         let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, w) in a.pods.iter().enumerate() {
@@ -380,8 +490,161 @@ impl<'c> Analyzer<'c> {
                     .as_ref()
                     .is_some_and(|p| p.selects(nsl, w, ingress));
             }
+            a.classify(ingress);
         }
         a
+    }
+
+    /// Groups the pods by what decides a direction for them: the policies selecting them
+    /// and, for ingress with named ports, their named ports.
+    fn classify(&mut self, ingress: bool) {
+        let d = dir_index(ingress);
+        let cluster = self.cluster;
+        let mut infos: HashMap<(Vec<usize>, Vec<usize>, bool), ClassInfo> = HashMap::new();
+        let mut ids: HashMap<(Vec<usize>, Vec<usize>, bool, u32), u32> = HashMap::new();
+        for i in 0..self.pods.len() {
+            let base = (
+                self.anp_sel[d][i].clone(),
+                self.np_sel[d][i].clone(),
+                self.banp_sel[d][i],
+            );
+            let info = infos
+                .entry(base.clone())
+                .or_insert_with(|| {
+                    let mut info = ClassInfo::default();
+                    for &k in &base.0 {
+                        for (ri, r) in admin_rules(&cluster.admin_policies[k], ingress)
+                            .iter()
+                            .enumerate()
+                        {
+                            info.rules.push(RuleId::Anp(k, ri));
+                            info.named |= r.has_named_port();
+                        }
+                    }
+                    for &pi in &base.1 {
+                        for (ri, r) in np_rules(&cluster.policies[pi], ingress).iter().enumerate() {
+                            info.rules.push(RuleId::Np(pi, ri));
+                            info.named |= r
+                                .ports
+                                .iter()
+                                .flatten()
+                                .any(|p| matches!(p, PortSpec::Named(..)));
+                        }
+                    }
+                    if base.2 {
+                        for (ri, r) in cluster
+                            .baseline
+                            .iter()
+                            .flat_map(|p| admin_rules(p, ingress).iter())
+                            .enumerate()
+                        {
+                            info.rules.push(RuleId::Banp(ri));
+                            info.named |= r.has_named_port();
+                        }
+                    }
+                    info
+                })
+                .clone();
+            let profile = if ingress && info.named {
+                self.port_profile[i]
+            } else {
+                u32::MAX
+            };
+            let key = (base.0, base.1, base.2, profile);
+            let next = u32::try_from(self.classes[d].len()).unwrap_or(u32::MAX);
+            let id = *ids.entry(key).or_insert(next);
+            if id == next {
+                self.classes[d].push(info);
+            }
+            self.class_of[d][i] = id;
+        }
+    }
+
+    fn rule_hits(&self, d: usize, rule: RuleId, j: usize) -> bool {
+        match rule {
+            RuleId::Np(pi, ri) => self.np_match[d][pi][ri].as_ref().is_none_or(|b| b.get(j)),
+            RuleId::Anp(k, ri) => self.anp_match[d][k][ri].get(j),
+            RuleId::Banp(ri) => self.banp_match[d][ri].get(j),
+        }
+    }
+
+    /// [`Analyzer::xgress`] towards pod `j`, memoised by what decides it.
+    fn xgress_cached(&self, cache: &mut PairCache, subject: usize, j: usize, ingress: bool) -> u32 {
+        let d = dir_index(ingress);
+        let class = self.class_of[d][subject];
+        let info = &self.classes[d][class as usize];
+        let mut key = std::mem::take(&mut cache.key);
+        key.clear();
+        key.push(d as u64);
+        key.push(u64::from(class));
+        let dst = if ingress { subject } else { j };
+        key.push(if info.named {
+            u64::from(self.port_profile[dst])
+        } else {
+            u64::MAX
+        });
+        let mut word = 0u64;
+        for (n, &r) in info.rules.iter().enumerate() {
+            if self.rule_hits(d, r, j) {
+                word |= 1 << (n % 64);
+            }
+            if n % 64 == 63 {
+                key.push(word);
+                word = 0;
+            }
+        }
+        key.push(word);
+        let id = match cache.memo.get(key.as_slice()) {
+            Some(&id) => id,
+            None => {
+                let set = self.xgress(subject, Other::Pod(j), ingress, None);
+                let id = cache.intern(set);
+                cache.memo.insert(key.clone(), id);
+                id
+            }
+        };
+        cache.key = key;
+        id
+    }
+
+    /// [`Analyzer::xgress_cached`] through the per-class tables.
+    fn xgress_table(&self, cache: &mut PairCache, subject: usize, j: usize, ingress: bool) -> u32 {
+        let d = dir_index(ingress);
+        let class = self.class_of[d][subject] as usize;
+        if let Some(row) = cache.tables[d].get(class) {
+            if let Some(&id) = row.get(j).filter(|id| **id != UNSET) {
+                return id;
+            }
+        } else {
+            return self.xgress_cached(cache, subject, j, ingress);
+        }
+        let id = self.xgress_cached(cache, subject, j, ingress);
+        let n = self.pods.len();
+        let row = &mut cache.tables[d][class];
+        if row.is_empty() {
+            *row = vec![UNSET; n];
+        }
+        row[j] = id;
+        id
+    }
+
+    /// [`Analyzer::pair`] through the memo; returns the id of the allowed set.
+    fn pair_cached(&self, cache: &mut PairCache, src: usize, dst: usize) -> u32 {
+        let e = self.xgress_table(cache, src, dst, false);
+        if e == EMPTY {
+            return EMPTY;
+        }
+        let i = self.xgress_table(cache, dst, src, true);
+        if i == EMPTY {
+            return EMPTY;
+        }
+        if let Some(&id) = cache.inter.get(&(e, i)) {
+            return id;
+        }
+        let set = cache.sets[e as usize].intersect(&cache.sets[i as usize]);
+        let id = cache.intern(set);
+        cache.inter.insert((e, i), id);
+        id
     }
 
     fn np_peer_bits(&self, policy: &NetworkPolicy, peers: &[Peer]) -> Bits {
@@ -827,13 +1090,21 @@ fn section_conns(
             out.push(Connection { src, dst, conns });
         }
     };
-    for &i in members {
-        for &j in members {
-            let (src, dst) = (&ws[i], &ws[j]);
-            if i == j || src.display() == dst.display() || !opts.include(key(src), key(dst)) {
+    let names: Vec<String> = members.iter().map(|&i| name(&ws[i])).collect();
+    let mut cache = PairCache::new(a);
+    let unfocused = opts.focus_workloads.is_empty();
+    // Workloads are unique by namespace, name and kind, so `i != j` excludes self-loops.
+    for (mi, &i) in members.iter().enumerate() {
+        for (mj, &j) in members.iter().enumerate() {
+            if i == j || !(unfocused || opts.include(key(&ws[i]), key(&ws[j]))) {
                 continue;
             }
-            push(name(src), name(dst), opts.report(a.pair(i, j, None)));
+            let id = a.pair_cached(&mut cache, i, j);
+            if id == EMPTY {
+                continue;
+            }
+            let conns = opts.report(cache.sets[id as usize].clone());
+            push(names[mi].clone(), names[mj].clone(), conns);
         }
     }
     if outside {

@@ -45,7 +45,7 @@ impl Protocol {
 
 /// A canonical set of connections: protocol → sorted, disjoint, non-adjacent inclusive port
 /// ranges. Protocols with no port are absent, so equal sets compare equal.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ConnSet {
     ranges: BTreeMap<Protocol, Vec<(u16, u16)>>,
 }
