@@ -11,6 +11,7 @@ mod netpol_generate;
 mod pss;
 mod rbac;
 mod render;
+mod svg;
 
 use std::process::ExitCode;
 

@@ -1,19 +1,28 @@
-//! `kubeguard netpol`: NetworkPolicy connectivity over `kubeguard-netpol` (first slice of
-//! issue #6: the connectivity map).
+//! `kubeguard netpol`: NetworkPolicy connectivity over `kubeguard-netpol` (issue #6).
 //!
 //! - `map PATHS...`: every allowed connection between workloads and external IP ranges, in
-//!   netpol-analyzer's connlist text (`src => dst : conns`) or JSON.
+//!   netpol-analyzer's connlist txt, csv, md, dot or json, our own JSON, or SVG.
+//! - `diff DIR1 DIR2`: the connections added, removed and changed from DIR1 to DIR2, in
+//!   netpol-analyzer's diff txt, csv, md or dot, or SVG.
+//!
+//! Output formats are described in docs/netpol-output.md.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use kubeguard_netpol::{Cluster, connlist, format_txt};
+use kubeguard_engine::InputError;
+use kubeguard_netpol::{
+    Cluster, Connection, DiffFormat, Graph, connlist, diff, format_csv, format_diff, format_dot,
+    format_json, format_md, format_txt,
+};
 use serde_json::json;
 
 use crate::ExitStatus;
 use crate::cli::InputArgs;
 use crate::inputs::{LoadOptions, load};
+use crate::svg::dot_to_svg;
 
 /// `kubeguard netpol` sub-commands.
 #[derive(Debug, Subcommand)]
@@ -21,6 +30,9 @@ pub enum NetpolCommand {
     /// Who can reach whom under the NetworkPolicies: every allowed connection between
     /// workloads, and between workloads and external IP ranges.
     Map(MapArgs),
+    /// Semantic diff of two versions of manifests: the connections added, removed and
+    /// changed from DIR1 to DIR2 (not a text diff: only what changes who can reach whom).
+    Diff(DiffArgs),
     /// Least-privilege NetworkPolicies inferred from the manifests: Services, references to
     /// them in env, args, commands and ConfigMaps, Ingress/Route/Gateway backends and
     /// LoadBalancer/NodePort exposure; one per workload, a default deny per namespace, DNS.
@@ -35,6 +47,16 @@ pub enum MapFormat {
     Txt,
     /// `{"version": 1, "connections": [{"src", "dst", "conns"}], "errors": [...]}`.
     Json,
+    /// `src,dst,conn` rows (netpol-analyzer's csv format).
+    Csv,
+    /// A markdown table `| src | dst | conn |` (netpol-analyzer's md format).
+    Md,
+    /// Graphviz DOT, workloads grouped by namespace (netpol-analyzer's dot format).
+    Dot,
+    /// SVG of the same graph, laid out in-process (no Graphviz needed).
+    Svg,
+    /// netpol-analyzer's json: an array of `{"src", "dst", "conn"}`.
+    NetpolAnalyzerJson,
 }
 
 /// Arguments of `netpol map`.
@@ -57,36 +79,118 @@ pub struct MapArgs {
     pub input: InputArgs,
 }
 
+/// Formats of the connectivity diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DiffOutput {
+    /// `Connectivity diff:` then one `diff-type: ..., source: ..., destination: ...` line per
+    /// difference (netpol-analyzer's txt format).
+    #[default]
+    Txt,
+    /// `diff-type,source,destination,dir1,dir2,workloads-diff-info` rows.
+    Csv,
+    /// A markdown table with the same columns.
+    Md,
+    /// Graphviz DOT of every connection, coloured by change, with a legend.
+    Dot,
+    /// SVG of the same graph, laid out in-process (no Graphviz needed).
+    Svg,
+}
+
+/// Arguments of `netpol diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first (reference) version: a directory or file, or `-` for stdin.
+    #[arg(value_name = "DIR1")]
+    pub dir1: String,
+
+    /// The second (new) version: a directory or file, or `-` for stdin.
+    #[arg(value_name = "DIR2")]
+    pub dir2: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffOutput::Txt)]
+    pub format: DiffOutput,
+
+    /// Exit 1 when the allowed connections differ (like `git diff --exit-code`); without
+    /// it, differences exit 0 as in netpol-analyzer and roxctl.
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Skip paths matching these globs (`**` supported).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub ignore_paths: Vec<String>,
+
+    /// How inputs are read and rendered.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
 /// Runs a `netpol` sub-command. Exit 0, or 2 when an input could not be read (the rest is
-/// still analyzed).
+/// still analyzed); `diff --exit-code` exits 1 when connections differ.
 pub fn run(cmd: &NetpolCommand) -> Result<ExitStatus> {
     match cmd {
         NetpolCommand::Map(args) => map(args),
+        NetpolCommand::Diff(args) => diff_cmd(args),
         NetpolCommand::Generate(args) => crate::netpol_generate::run(args),
     }
 }
 
-fn map(args: &MapArgs) -> Result<ExitStatus> {
-    let opts = LoadOptions::new(&args.input, &args.ignore_paths).map_err(anyhow::Error::msg)?;
-    let mut loaded = load(&args.paths, &opts);
+/// One configuration: its cluster, its workloads' names and its connections.
+struct Analyzed {
+    peers: Vec<String>,
+    conns: Vec<Connection>,
+}
+
+fn analyze(paths: &[String], opts: &LoadOptions, errors: &mut Vec<InputError>) -> Analyzed {
+    let mut loaded = load(paths, opts);
     // One cluster: every input together, as they would be applied.
     let objects = loaded.take_objects();
-    let mut errors = loaded.errors;
-    errors.sort();
-    let conns = connlist(&Cluster::from_objects(&objects));
+    errors.append(&mut loaded.errors);
+    let cluster = Cluster::from_objects(&objects);
+    Analyzed {
+        peers: cluster.workloads.iter().map(|w| w.display()).collect(),
+        conns: connlist(&cluster),
+    }
+}
+
+fn print_errors(errors: &[InputError]) -> Result<()> {
+    let mut err = anstream::stderr();
+    for e in errors {
+        writeln!(err, "error: {e}")?;
+    }
+    Ok(())
+}
+
+/// Writes `text` with a final newline.
+fn emit(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match args.format {
-        MapFormat::Txt => {
-            out.write_all(format_txt(&conns).as_bytes())?;
-            let mut err = anstream::stderr();
-            for e in &errors {
-                writeln!(err, "error: {e}")?;
-            }
-        }
+    out.write_all(text.as_bytes())?;
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn map(args: &MapArgs) -> Result<ExitStatus> {
+    let opts = LoadOptions::new(&args.input, &args.ignore_paths).map_err(anyhow::Error::msg)?;
+    let mut errors = Vec::new();
+    let a = analyze(&args.paths, &opts, &mut errors);
+    errors.sort();
+    let text = match args.format {
+        MapFormat::Txt => format_txt(&a.conns),
+        MapFormat::Csv => format_csv(&a.conns),
+        MapFormat::Md => format_md(&a.conns),
+        MapFormat::Dot => format_dot(&a.conns, &a.peers),
+        MapFormat::Svg => dot_to_svg(
+            &Graph::connlist(&a.conns, &a.peers).to_layout_dot(),
+            "connectivity graph",
+        )?,
+        MapFormat::NetpolAnalyzerJson => format_json(&a.conns),
         MapFormat::Json => {
             let doc = json!({
                 "version": 1,
-                "connections": conns.iter().map(|c| json!({
+                "connections": a.conns.iter().map(|c| json!({
                     "src": c.src,
                     "dst": c.dst,
                     "conns": c.conns.to_string(),
@@ -95,13 +199,55 @@ fn map(args: &MapArgs) -> Result<ExitStatus> {
                     "path": e.path, "line": e.line, "column": e.column, "message": e.message,
                 })).collect::<Vec<_>>(),
             });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
+            serde_json::to_string_pretty(&doc)?
         }
+    };
+    emit(&text)?;
+    if args.format != MapFormat::Json {
+        print_errors(&errors)?;
     }
     Ok(if errors.is_empty() {
         ExitStatus::Clean
     } else {
         ExitStatus::Error
+    })
+}
+
+fn diff_cmd(args: &DiffArgs) -> Result<ExitStatus> {
+    if args.dir1 == "-" && args.dir2 == "-" {
+        anyhow::bail!("netpol diff: only one of DIR1 and DIR2 can be `-` (stdin)");
+    }
+    // A missing side would turn into "everything removed/added": refuse instead.
+    for p in [&args.dir1, &args.dir2] {
+        if p != "-" && !Path::new(p).exists() {
+            anyhow::bail!("netpol diff: {p}: no such file or directory");
+        }
+    }
+    let opts = LoadOptions::new(&args.input, &args.ignore_paths).map_err(anyhow::Error::msg)?;
+    let mut errors = Vec::new();
+    let first = analyze(std::slice::from_ref(&args.dir1), &opts, &mut errors);
+    let second = analyze(std::slice::from_ref(&args.dir2), &opts, &mut errors);
+    errors.sort();
+    let d = diff(&first.conns, &first.peers, &second.conns, &second.peers);
+    let names = ["dir1", "dir2"];
+    let text = match args.format {
+        DiffOutput::Txt => format_diff(&d, DiffFormat::Txt, names),
+        DiffOutput::Csv => format_diff(&d, DiffFormat::Csv, names),
+        DiffOutput::Md => format_diff(&d, DiffFormat::Md, names),
+        DiffOutput::Dot => format_diff(&d, DiffFormat::Dot, names),
+        DiffOutput::Svg if d.is_empty() => String::new(),
+        DiffOutput::Svg => dot_to_svg(
+            &Graph::diff(&d, names[0]).to_layout_dot(),
+            "connectivity diff graph",
+        )?,
+    };
+    emit(&text)?;
+    print_errors(&errors)?;
+    Ok(if !errors.is_empty() {
+        ExitStatus::Error
+    } else if args.exit_code && !d.is_empty() {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
     })
 }

@@ -37,6 +37,7 @@ use crate::ExitStatus;
 use crate::cli::InputArgs;
 use crate::inputs::{LoadOptions, load};
 use crate::render::{Origins, Remapper};
+use crate::svg::dot_to_svg;
 
 /// `rbac` sub-commands.
 #[derive(Debug, Subcommand)]
@@ -702,26 +703,6 @@ fn workload_json(all: &[WorkloadAccess<'_>], i: usize, locate: &mut Locator<'_>)
     })
 }
 
-/// Lays out a DOT graph and renders it as SVG with layout-rs (pure Rust). A panic inside the
-/// layout library becomes an error rather than a crash.
-fn dot_to_svg(dot: &str) -> Result<String> {
-    let render = || -> std::result::Result<String, String> {
-        let mut parser = layout::gv::DotParser::new(dot);
-        let graph = parser.process()?;
-        let mut builder = layout::gv::GraphBuilder::new();
-        builder.visit_graph(&graph);
-        let mut visual = builder.get();
-        let mut svg = layout::backends::svg::SVGWriter::new();
-        visual.do_it(false, false, false, &mut svg);
-        Ok(svg.finalize())
-    };
-    match std::panic::catch_unwind(render) {
-        Ok(Ok(svg)) => Ok(svg),
-        Ok(Err(e)) => anyhow::bail!("could not lay out the escalation graph: {e}"),
-        Err(_) => anyhow::bail!("could not lay out the escalation graph (layout library failure)"),
-    }
-}
-
 fn escalation_cmd(args: &EscalationArgs) -> Result<ExitStatus> {
     let inputs = read(&args.paths, &args.common)?;
     let rbac = Rbac::new(&inputs.ctx, &options(&args.common));
@@ -730,7 +711,7 @@ fn escalation_cmd(args: &EscalationArgs) -> Result<ExitStatus> {
     let mut locate = Locator::new(&inputs.origins);
     let text = match args.common.format {
         RbacFormat::Dot => graph.to_dot(),
-        RbacFormat::Svg => dot_to_svg(&graph.to_dot())?,
+        RbacFormat::Svg => dot_to_svg(&graph.to_dot(), "escalation graph")?,
         RbacFormat::Json => {
             let mut doc = serde_json::Map::new();
             doc.insert("version".into(), json!(1));

@@ -7,12 +7,14 @@
 mod analysis;
 mod anp;
 mod conns;
+mod diff;
 pub mod generate;
 mod ingress;
 mod ip;
 mod load;
 mod model;
 mod networks;
+mod render;
 
 pub use analysis::{
     Analyzer, Connection, ConnlistOptions, Direction, Endpoint, Layer, NetworkKind,
@@ -23,6 +25,7 @@ pub use anp::{
     Action, AdminPeer, AdminPolicy, AdminPort, AdminRule, AdminSelector, admin_policy_of,
 };
 pub use conns::{ConnSet, MAX_PORT, MIN_PORT, Protocol};
+pub use diff::{ConnDiff, DiffEntry, DiffKind, diff};
 pub use ingress::{IngressTarget, ingress_targets};
 pub use networks::{Networks, PrimaryNetwork};
 pub use ip::{IpRange, partition};
@@ -30,6 +33,10 @@ pub use load::objects_from_text;
 pub use model::{
     Cluster, Labels, NAMESPACE_NAME_LABEL, NamedPort, NetworkPolicy, Peer, PortSpec, Rule,
     Workload, network_policy_of, workload_of,
+};
+pub use render::{
+    DiffFormat, Graph, INGRESS_CONTROLLER, PeerName, format_csv, format_diff, format_dot,
+    format_json, format_md, peer_name,
 };
 
 /// Computes the connlist of a set of objects in netpol-analyzer's txt format.
