@@ -366,8 +366,23 @@ pub(super) fn policies(
             let me = Party::Workload(i);
             let mut ingress = Vec::new();
             let mut egress = Vec::new();
+            // Ports open to anyone need no rule for the ingress controller.
+            let external = generated
+                .connections
+                .iter()
+                .find(|c| c.src == Party::External && c.dst == me)
+                .map(|c| c.conns.clone())
+                .unwrap_or_default();
             for c in &generated.connections {
-                let ports = ("ports", ports_doc(&c.conns));
+                let conns = if c.src == Party::IngressController && c.dst == me {
+                    c.conns.subtract(&external)
+                } else {
+                    c.conns.clone()
+                };
+                if conns.is_empty() {
+                    continue;
+                }
+                let ports = ("ports", ports_doc(&conns));
                 if c.dst == me {
                     let from = match c.src {
                         Party::Workload(j) => peer(j, ns).map(|p| Doc::Seq(vec![p])),

@@ -104,7 +104,7 @@ pub struct InferredConnection {
     pub dst: Party,
     /// On which protocols and (target) ports.
     pub conns: ConnSet,
-    /// Why, in input order.
+    /// Why, in input order (at most the first 32 pieces).
     pub evidence: Vec<Evidence>,
 }
 
@@ -168,6 +168,9 @@ const VOLATILE_LABELS: &[&str] = &[
     "batch.kubernetes.io/job-name",
     "batch.kubernetes.io/job-completion-index",
 ];
+
+/// Most evidence kept per connection (the first ones, in input order).
+const MAX_EVIDENCE: usize = 32;
 
 struct Gw<'a> {
     w: Workload,
@@ -241,7 +244,7 @@ impl<'a> Builder<'a> {
         let e = self.conns.entry((src, dst)).or_default();
         e.0.union_with(conns);
         for ev in evidence {
-            if !e.1.contains(&ev) {
+            if e.1.len() < MAX_EVIDENCE && !e.1.contains(&ev) {
                 e.1.push(ev);
             }
         }

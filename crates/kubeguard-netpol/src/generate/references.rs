@@ -49,16 +49,31 @@ const WORD_BREAKS: &[char] = &[
     '"', '\'', '`', ',', ';', '(', ')', '[', ']', '{', '}', '<', '>', '|',
 ];
 
+/// Longest word searched (a URL longer than this is not a Service reference; the bound
+/// keeps the search linear in the text).
+const MAX_WORD: usize = 4096;
+/// Most candidates tried in one word.
+const MAX_CANDIDATES: usize = 16;
+
 /// Every address in `text`, in order.
 pub fn addresses(text: &str) -> Vec<Address> {
     let whole = text.trim();
     let mut out = Vec::new();
     let mut prev_word_assigns = false;
     for (start, word) in words(text) {
+        if word.len() > MAX_WORD {
+            prev_word_assigns = false;
+            continue;
+        }
+        let mut in_word: Vec<Address> = Vec::new();
         let mut cands = vec![(start, word, false)];
         let mut prev = None;
         for (i, c) in word.char_indices() {
-            if i > 0 && c.is_ascii_alphabetic() && matches!(prev, Some('=' | ':')) {
+            if i > 0
+                && c.is_ascii_alphabetic()
+                && matches!(prev, Some('=' | ':'))
+                && cands.len() < MAX_CANDIDATES
+            {
                 cands.push((start + i, &word[i..], true));
             }
             prev = Some(c);
@@ -71,13 +86,14 @@ pub fn addresses(text: &str) -> Vec<Address> {
             }
             a.start += cstart;
             a.end += cstart;
-            if !out
+            if !in_word
                 .iter()
                 .any(|o: &Address| o.host == a.host && o.port == a.port && o.end == a.end)
             {
-                out.push(a);
+                in_word.push(a);
             }
         }
+        out.append(&mut in_word);
         prev_word_assigns = word.ends_with('=') || word.ends_with(':');
     }
     out
@@ -262,6 +278,17 @@ mod tests {
         assert_eq!(parse("cart:0"), None);
         assert_eq!(parse("cart:Http"), None);
         assert_eq!(parse("cart:a--b"), None);
+    }
+
+    #[test]
+    fn long_texts_stay_linear() {
+        let long = format!("{} cart:1", "a:".repeat(100_000));
+        assert_eq!(
+            hosts(&long),
+            [("cart".to_string(), Some(PortRef::Number(1)))]
+        );
+        let many = "x:7 ".repeat(50_000);
+        assert_eq!(addresses(&many).len(), 50_000);
     }
 
     #[test]
