@@ -115,6 +115,12 @@ pub fn command_line(
         .map(|(t, s)| (t.clone(), at(*s, "")))
         .collect();
     apply_args(&mut view, &items);
+    // A kubelet started with a configuration file gets the file's (v1beta1) defaults.
+    if component == Component::Kubelet
+        && (view.flags.contains_key("config") || view.flags.contains_key("config-dir"))
+    {
+        view.kubelet_config = true;
+    }
     view
 }
 

@@ -158,9 +158,17 @@ pub fn audit(files: &[InputFile], opts: &Options) -> Audit {
                 out.documents += 1;
                 continue;
             }
-            let ext = f.path.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+            let ext = f
+                .path
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             if !matches!(ext.as_str(), "yaml" | "yml" | "json") {
-                out.skipped.push((f.path.to_string(), "neither YAML nor a component command line".into()));
+                out.skipped.push((
+                    f.path.to_string(),
+                    "neither YAML nor a component command line".into(),
+                ));
                 continue;
             }
         }
@@ -275,6 +283,17 @@ pub fn audit(files: &[InputFile], opts: &Options) -> Audit {
         }
     }
 
+    // Keys of EncryptionConfiguration files are masked in outputs too (they are not findings:
+    // the file is where they belong).
+    for (path, e) in &found.encryptions {
+        for r in &e.resources {
+            for p in &r.providers {
+                for k in p.keys.iter().filter_map(|k| k.secret.as_ref()) {
+                    out.secrets.entry(path.clone()).or_default().push(k.span);
+                }
+            }
+        }
+    }
     let mut ev = Evaluator {
         bench: opts.benchmark,
         out: &mut out,

@@ -26,10 +26,32 @@ impl Doc {
         self.source.location(&self.path, span)
     }
 
-    /// Where a node is, as an [`At`] with its dotted field path.
+    /// Where a node is, as an [`At`] with its dotted field path. A mapping or sequence is
+    /// located at its first line (its whole block would make an unreadable code frame).
     pub fn at(&self, node: &Node, field: impl Into<String>) -> At {
+        let mut span = node.span;
+        if matches!(
+            node.value,
+            kubeguard_source::Value::Map(_) | kubeguard_source::Value::Seq(_)
+        ) {
+            let text = self.source.text();
+            let start = (span.start as usize).min(text.len());
+            let end = (span.end as usize).min(text.len());
+            if let Some(nl) = text.get(start..end).and_then(|t| t.find('\n')) {
+                span.end = (start + nl) as u32;
+            }
+        }
         At {
-            loc: Some(self.loc(node.span)),
+            loc: Some(self.loc(span)),
+            field: field.into(),
+            explicit: true,
+        }
+    }
+
+    /// Where a mapping key is.
+    pub fn key_at(&self, key: &kubeguard_source::Key, field: impl Into<String>) -> At {
+        At {
+            loc: Some(self.loc(key.span)),
             field: field.into(),
             explicit: true,
         }
@@ -172,6 +194,8 @@ pub struct ComponentView {
     pub set_hint: String,
     /// The display path(s) of the inputs, for the summary.
     pub target: String,
+    /// Flags an override removed (RKE's empty `extra_args` value), with where.
+    pub removed: BTreeMap<String, At>,
     /// kube-apiserver: the audit policy named by `--audit-policy-file`.
     pub audit_policy: Linked<crate::audit_policy::Policy>,
     /// kube-apiserver: the EncryptionConfiguration named by `--encryption-provider-config`.
@@ -200,6 +224,7 @@ impl ComponentView {
             k8s_minor: None,
             set_hint: String::new(),
             target,
+            removed: BTreeMap::new(),
             audit_policy: Linked::None,
             encryption: Linked::None,
             admission: Linked::None,
@@ -227,11 +252,13 @@ impl ComponentView {
         );
     }
 
-    /// Where the flag is, or the anchor when it is not set.
+    /// Where the flag is, where an override removed it, or the anchor when it is not set.
     pub fn at(&self, name: &str) -> At {
-        self.flags
-            .get(name)
-            .map_or_else(|| self.anchor.clone(), |f| f.at.clone())
+        match (self.flags.get(name), self.removed.get(name)) {
+            (Some(f), _) => f.at.clone(),
+            (None, Some(at)) => at.clone(),
+            (None, None) => self.anchor.clone(),
+        }
     }
 
     /// The same view with the platform's flags only (None when there is no baseline).

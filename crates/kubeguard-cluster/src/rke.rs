@@ -83,21 +83,35 @@ impl RkeCluster {
         }
     }
 
-    /// Where a setting is, or (not explicit) its nearest existing parent.
+    /// Where a setting is, or (not explicit) the key of its nearest existing parent.
     pub fn at(&self, path: &[&str]) -> At {
-        for n in (0..=path.len()).rev() {
-            if let Some(node) = self.config.path(&path[..n]) {
-                let mut at = self.doc.at(node, self.field(&path[..n]));
-                if n < path.len() || node.is_null() {
-                    at.explicit = false;
-                    if n < path.len() {
-                        at.field = self.field(path);
-                    }
+        let mut node = &self.config;
+        let mut parent_key: Option<&kubeguard_source::Key> = None;
+        for (i, k) in path.iter().enumerate() {
+            match node.as_map().and_then(|m| m.get_entry(k)) {
+                Some((key, value)) => {
+                    parent_key = Some(key);
+                    node = value;
                 }
-                return at;
+                None => {
+                    let mut at = match parent_key {
+                        Some(key) => self.doc.key_at(key, self.field(&path[..i])),
+                        None => self.doc.at(&self.config, self.field(&[])),
+                    };
+                    at.explicit = false;
+                    at.field = self.field(path);
+                    return at;
+                }
             }
         }
-        self.doc.at(&self.config, self.field(path))
+        let mut at = match (&node.value, parent_key) {
+            (Value::Map(_) | Value::Seq(_) | Value::Null, Some(key)) => {
+                self.doc.key_at(key, self.field(path))
+            }
+            _ => self.doc.at(node, self.field(path)),
+        };
+        at.explicit = !node.is_null();
+        at
     }
 
     /// A boolean setting (`None` when unset or not a boolean).
@@ -120,7 +134,8 @@ impl RkeCluster {
     /// Whether audit logging is on (RKE turns it on when `audit_log` is absent).
     pub fn audit_enabled(&self) -> bool {
         match self.get(&["services", "kube-api", "audit_log"]) {
-            None => true,
+            // RKE turns it on for 1.15.11+, 1.16.8+ and 1.17.4+; minor versions only here.
+            None => self.minor >= 17,
             Some(a) => a.get("enabled").and_then(Node::as_bool).unwrap_or(false),
         }
     }
@@ -337,6 +352,7 @@ impl RkeCluster {
                 let name = k.trim_start_matches('-');
                 if value.is_empty() {
                     v.flags.remove(name);
+                    v.removed.insert(name.to_string(), at);
                 } else {
                     v.flags.insert(name.to_string(), Flag { value, at });
                 }
@@ -457,7 +473,7 @@ impl RkeCluster {
                 self.at(&gsc),
             );
         }
-        if self.audit_enabled() && self.minor >= 15 {
+        if self.audit_enabled() {
             let base = ["services", "kube-api", "audit_log", "configuration"];
             let conf = |k: &'static str, dflt: &str| -> (String, At) {
                 let p = [base[0], base[1], base[2], base[3], k];
@@ -1111,6 +1127,10 @@ mod tests {
         assert_eq!(api.value("anonymous-auth"), Some("true"));
         assert!(api.flag("anonymous-auth").unwrap().at.explicit);
         assert_eq!(api.value("profiling"), None);
+        assert_eq!(
+            api.at("profiling").field,
+            "services.kube-api.extra_args.profiling"
+        );
         assert_eq!(api.baseline.as_ref().unwrap()["profiling"].value, "false");
         assert!(
             api.value("enable-admission-plugins")

@@ -35,6 +35,10 @@ pub fn redact(source: &SourceFile, spans: &[Span]) -> Arc<SourceFile> {
         while end < text.len() && !text.is_char_boundary(end) {
             end += 1;
         }
+        // A block scalar's span runs into the next line's indentation: keep that.
+        while end > start && text.as_bytes()[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
         for b in &mut bytes[start..end] {
             if !matches!(*b, b'\n' | b'\r' | b'"' | b'\'') {
                 *b = b'*';

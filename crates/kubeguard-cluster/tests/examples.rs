@@ -13,11 +13,15 @@ use kubeguard_cluster::{Audit, Bench, InputFile, Options, Status, audit};
 use kubeguard_engine::Severity;
 
 fn examples() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/cluster-config/examples");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/cluster-config/examples");
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("note: {} is absent; skipping the cluster-config conformance test", dir.display());
+        eprintln!(
+            "note: {} is absent; skipping the cluster-config conformance test",
+            dir.display()
+        );
         None
     }
 }
@@ -45,17 +49,29 @@ fn hardened_cluster_yml_has_no_critical_or_high_finding() {
             .map(|f| format!("{} {} {}", f.check, f.severity, f.message))
             .collect();
         assert!(bad.is_empty(), "{}: {bad:#?}", bench.name());
-        assert!(!a.findings.is_empty(), "medium and low findings remain (e.g. CIS-1.2.3)");
+        assert!(
+            !a.findings.is_empty(),
+            "medium and low findings remain (e.g. CIS-1.2.3)"
+        );
     }
 }
 
 /// The insecure defaults cluster_yml_schema.md lists for an RKE cluster.yml left at its
 /// defaults, as the rules that must fail.
 const INSECURE_DEFAULTS: &[(&str, &str)] = &[
-    ("RKE-002", "secrets_encryption_config.enabled defaults to false"),
+    (
+        "RKE-002",
+        "secrets_encryption_config.enabled defaults to false",
+    ),
     ("CIS-1.2.27", "no --encryption-provider-config"),
-    ("RKE-010", "pod_security_configuration defaults to privileged"),
-    ("K8S-apiserver-admission-psa", "PodSecurity enforces privileged"),
+    (
+        "RKE-010",
+        "pod_security_configuration defaults to privileged",
+    ),
+    (
+        "K8S-apiserver-admission-psa",
+        "PodSecurity enforces privileged",
+    ),
     ("RKE-013", "generate_serving_certificate defaults to false"),
     ("CIS-1.2.5", "no --kubelet-certificate-authority"),
     ("CIS-4.2.9", "no kubelet --tls-cert-file"),
@@ -64,9 +80,15 @@ const INSECURE_DEFAULTS: &[(&str, &str)] = &[
     ("RKE-009", "always_pull_images false"),
     ("CIS-1.2.11", "no AlwaysPullImages"),
     ("RKE-017", "etcd uid/gid 0"),
-    ("CIS-1.3.7", "controller manager --bind-address unset (0.0.0.0)"),
+    (
+        "CIS-1.3.7",
+        "controller manager --bind-address unset (0.0.0.0)",
+    ),
     ("CIS-1.4.2", "scheduler --bind-address unset (0.0.0.0)"),
-    ("CIS-1.2.30", "no --service-account-extend-token-expiration=false"),
+    (
+        "CIS-1.2.30",
+        "no --service-account-extend-token-expiration=false",
+    ),
     ("CIS-1.2.3", "no DenyServiceExternalIPs"),
     ("CIS-4.2.7", "kubelet --hostname-override always set"),
     ("CIS-4.2.13", "no --pod-max-pids"),
@@ -79,9 +101,16 @@ fn default_cluster_yml_fails_every_insecure_default() {
     let a = run(&root, &["default-cluster.yml"], Bench::Cis112);
     assert!(a.errors.is_empty(), "{:?}", a.errors);
     for (id, why) in INSECURE_DEFAULTS {
-        let failed = a.evaluations.iter().any(|e| e.rule.id == *id && e.status == Status::Fail);
+        let failed = a
+            .evaluations
+            .iter()
+            .any(|e| e.rule.id == *id && e.status == Status::Fail);
         assert!(failed, "{id} should fail on default-cluster.yml: {why}");
-        let f = a.findings.iter().find(|f| &*f.check == *id).expect("a finding");
+        let f = a
+            .findings
+            .iter()
+            .find(|f| &*f.check == *id)
+            .expect("a finding");
         let loc = f.location.as_ref().expect("located");
         assert_eq!(&*loc.path, "default-cluster.yml");
         assert!(loc.start.line >= 1);
@@ -121,24 +150,36 @@ fn agrees_with_kube_bench_except_where_it_is_wrong() {
     let mut ours: BTreeMap<(String, String), Vec<Status>> = BTreeMap::new();
     for e in &a.evaluations {
         if let Some(id) = e.rule.id.strip_prefix("CIS-") {
-            ours.entry((e.target.clone(), id.to_string())).or_default().push(e.status);
+            ours.entry((e.target.clone(), id.to_string()))
+                .or_default()
+                .push(e.status);
         }
     }
     let mut differences = Vec::new();
     for (input, id, kb) in &rows {
-        let got = ours.get(&(input.clone(), id.clone())).cloned().unwrap_or_default();
+        let got = ours
+            .get(&(input.clone(), id.clone()))
+            .cloned()
+            .unwrap_or_default();
         let [status] = got[..] else {
             differences.push(format!("{input} {id}: evaluated {} times", got.len()));
             continue;
         };
         if status.label() != kb {
-            let listed = KUBE_BENCH_WRONG.iter().any(|(i, c, r, _)| i == input && c == id && *r == status.label());
+            let listed = KUBE_BENCH_WRONG
+                .iter()
+                .any(|(i, c, r, _)| i == input && c == id && *r == status.label());
             if !listed {
-                differences.push(format!("{input} {id}: kube-bench {kb}, kubeguard {}", status.label()));
+                differences.push(format!(
+                    "{input} {id}: kube-bench {kb}, kubeguard {}",
+                    status.label()
+                ));
             }
         } else {
             assert!(
-                !KUBE_BENCH_WRONG.iter().any(|(i, c, _, _)| i == input && c == id),
+                !KUBE_BENCH_WRONG
+                    .iter()
+                    .any(|(i, c, _, _)| i == input && c == id),
                 "{input} {id} is listed as a difference but agrees"
             );
         }
@@ -151,7 +192,11 @@ fn every_example_is_read_without_errors() {
     let Some(root) = examples() else { return };
     let mut rels = Vec::new();
     fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
@@ -166,6 +211,9 @@ fn every_example_is_read_without_errors() {
     let a = run(&root, &refs, Bench::Cis112);
     assert!(a.errors.is_empty(), "{:?}", a.errors);
     let skipped: Vec<&str> = a.skipped.iter().map(|(p, _)| p.as_str()).collect();
-    assert!(skipped.iter().all(|p| p.ends_with("README.txt")), "{skipped:?}");
+    assert!(
+        skipped.iter().all(|p| p.ends_with("README.txt")),
+        "{skipped:?}"
+    );
     assert!(a.targets > 40);
 }

@@ -57,6 +57,12 @@ for k in keys:
     t = k["go_type"]
     free = t.startswith("map[") or t.startswith("[]map[") or re.match(r"^\*?\[?\]?(v1|appsv1|apiserverv1|auditv1|eventratelimitapi)\.", t) or t.startswith("[]v1.")
     p = k["yaml_path"]
+    # update strategies and drain input are re-parsed with Kubernetes' JSON names
+    # (rollingUpdate, ignoreDaemonSets): any key is accepted below them.
+    if "UpdateStrategy" in t or "DeploymentStrategy" in t or p.endswith("node_drain_input"):
+        free = True
+    if re.search(r"\.(update_strategy|node_drain_input)\.", p):
+        continue
     if k["json_tag"].startswith(",inline") or (p.endswith(".envvar") or p.endswith(".volume") or p.endswith(".volumemount")):
         # inline Kubernetes objects: the keys belong to the parent list item
         parent = p.rsplit(".", 1)[0]

@@ -702,10 +702,16 @@ pub fn eval(spec: &Spec, v: &ComponentView) -> Outcome {
             match value.or(dflt) {
                 Some(addr) if is_loopback(addr) => Outcome::Pass,
                 Some(addr) => fail(
-                    format!("--{flag} is {}: the endpoint is reachable from the network", shown(addr)),
+                    format!(
+                        "--{flag} is {}: the endpoint is reachable from the network",
+                        shown(addr)
+                    ),
                     format!("Set --{flag}=127.0.0.1:<port>"),
                 ),
-                None => fail(format!("--{flag} is not set"), format!("Set --{flag}=127.0.0.1:<port>")),
+                None => fail(
+                    format!("--{flag} is not set"),
+                    format!("Set --{flag}=127.0.0.1:<port>"),
+                ),
             }
         }
         Test::Not(bad, default) => {
