@@ -1155,13 +1155,21 @@ fn section_conns(
     out
 }
 
-/// The connlist per network: the pod network first (always, possibly empty), then each
-/// primary UDN, primary CUDN and secondary network (NAD) that has connections, by kind and
-/// name. Workloads connect only within their primary network (plus external ranges and the
-/// ingress controller) and, for each secondary network they attach to, with the other
-/// workloads attached to it under that network's MultiNetworkPolicies (no admin policies,
-/// no external ranges).
-pub fn connlist_sections(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<NetworkSection> {
+/// Calls `f` for each network of the cluster: its kind and name, the analyzer to use, the
+/// member workloads (indices into that analyzer's cluster), whether external ranges and the
+/// ingress controller take part, and how members are named. The pod network comes first
+/// (possibly with no member), then the primary UDNs and CUDNs, then the secondary networks.
+/// One network as [`for_each_network`] gives it.
+struct NetworkView<'v> {
+    kind: NetworkKind,
+    name: &'v str,
+    analyzer: &'v Analyzer<'v>,
+    members: &'v [usize],
+    outside: bool,
+    display: &'v dyn Fn(&Workload) -> String,
+}
+
+fn for_each_network(cluster: &Cluster, f: &mut dyn FnMut(NetworkView)) {
     let a = Analyzer::new(cluster);
     let nets = &cluster.networks;
     let mut groups: BTreeMap<(NetworkKind, String), Vec<usize>> = BTreeMap::new();
@@ -1174,7 +1182,6 @@ pub fn connlist_sections(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<Netwo
         };
         groups.entry(k).or_default().push(i);
     }
-    let mut out = Vec::new();
     for ((kind, name), members) in &groups {
         let udn = *kind == NetworkKind::Udn;
         let display = |w: &Workload| {
@@ -1184,14 +1191,14 @@ pub fn connlist_sections(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<Netwo
                 w.display()
             }
         };
-        let connections = section_conns(&a, members, true, opts, &display);
-        if *kind == NetworkKind::Pod || !connections.is_empty() {
-            out.push(NetworkSection {
-                kind: *kind,
-                name: name.clone(),
-                connections,
-            });
-        }
+        f(NetworkView {
+            kind: *kind,
+            name,
+            analyzer: &a,
+            members,
+            outside: true,
+            display: &display,
+        });
     }
     for nad in nets.secondary_names() {
         let attached: Vec<usize> = (0..cluster.workloads.len())
@@ -1222,13 +1229,199 @@ pub fn connlist_sections(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<Netwo
         };
         let sa = Analyzer::new(&sub);
         let members: Vec<usize> = (0..sub.workloads.len()).collect();
-        let connections = section_conns(&sa, &members, false, opts, &Workload::display);
-        if !connections.is_empty() {
+        f(NetworkView {
+            kind: NetworkKind::Nad,
+            name: &nad,
+            analyzer: &sa,
+            members: &members,
+            outside: false,
+            display: &Workload::display,
+        });
+    }
+}
+
+/// The connlist per network: the pod network first (always, possibly empty), then each
+/// primary UDN, primary CUDN and secondary network (NAD) that has connections, by kind and
+/// name. Workloads connect only within their primary network (plus external ranges and the
+/// ingress controller) and, for each secondary network they attach to, with the other
+/// workloads attached to it under that network's MultiNetworkPolicies (no admin policies,
+/// no external ranges).
+pub fn connlist_sections(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<NetworkSection> {
+    let mut out = Vec::new();
+    for_each_network(cluster, &mut |v| {
+        let (kind, name) = (v.kind, v.name);
+        let connections = section_conns(v.analyzer, v.members, v.outside, opts, v.display);
+        if kind == NetworkKind::Pod || !connections.is_empty() {
             out.push(NetworkSection {
-                kind: NetworkKind::Nad,
-                name: nad,
+                kind,
+                name: name.to_string(),
                 connections,
             });
+        }
+    });
+    out
+}
+
+/// Why two endpoints may or may not connect: the allowed connections and every decision
+/// behind them, egress (at the source) then ingress (at the destination).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairExplanation {
+    /// Network of the pair.
+    pub network_kind: NetworkKind,
+    /// Network name (empty for the pod network).
+    pub network: String,
+    /// Source name.
+    pub src: String,
+    /// Destination name.
+    pub dst: String,
+    /// Allowed connections (possibly empty).
+    pub allowed: ConnSet,
+    /// The decisions, each on a disjoint part of the connections of its direction.
+    pub reasons: Vec<Reason>,
+}
+
+/// Explains every pair the options keep (`--explain`), allowed or not: for each, which
+/// policy rules (kind, namespace/name, rule index and name, file and line) allow or deny
+/// which connections, on egress and on ingress, and which are allowed by default.
+pub fn explain(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<PairExplanation> {
+    let mut out = Vec::new();
+    for_each_network(cluster, &mut |v| {
+        let (kind, name, a, members, outside, display) =
+            (v.kind, v.name, v.analyzer, v.members, v.outside, v.display);
+        let ws = &a.cluster.workloads;
+        let mut push = |src: String, dst: String, allowed: ConnSet, reasons: Vec<Reason>| {
+            let allowed = match &opts.focus_conn {
+                Some(f) => allowed.intersect(f),
+                None => allowed,
+            };
+            out.push(PairExplanation {
+                network_kind: kind,
+                network: name.to_string(),
+                src,
+                dst,
+                allowed,
+                reasons,
+            });
+        };
+        for &i in members {
+            for &j in members {
+                if i == j || !opts.include(key(&ws[i]), key(&ws[j])) {
+                    continue;
+                }
+                let mut reasons = Vec::new();
+                let allowed = a.pair(i, j, Some(&mut reasons));
+                push(display(&ws[i]), display(&ws[j]), allowed, reasons);
+            }
+        }
+        if !outside {
+            return;
+        }
+        for r in ip_ranges(a.cluster, true) {
+            for &j in members {
+                if opts.include(None, key(&ws[j])) {
+                    let mut reasons = Vec::new();
+                    let allowed = a.xgress(j, Other::Ext(r), true, Some(&mut reasons));
+                    push(
+                        Endpoint::External(r).display(),
+                        display(&ws[j]),
+                        allowed,
+                        reasons,
+                    );
+                }
+            }
+        }
+        for r in ip_ranges(a.cluster, false) {
+            for &i in members {
+                if opts.include(key(&ws[i]), None) {
+                    let mut reasons = Vec::new();
+                    let allowed = a.xgress(i, Other::Ext(r), false, Some(&mut reasons));
+                    push(
+                        display(&ws[i]),
+                        Endpoint::External(r).display(),
+                        allowed,
+                        reasons,
+                    );
+                }
+            }
+        }
+        let ic = a.ingress_controller();
+        for t in &a.cluster.ingress_targets {
+            if !members.contains(&t.workload) || !opts.include(INGRESS_KEY, key(&ws[t.workload])) {
+                continue;
+            }
+            let objects = t.objects.join(", ");
+            let mut reasons = vec![
+                Reason {
+                    direction: Direction::Ingress,
+                    allowed: true,
+                    conns: t.conns.clone(),
+                    layer: Layer::IngressObjects,
+                    policy: Some(objects.clone()),
+                    rule: None,
+                    rule_name: None,
+                    path: None,
+                    line: None,
+                },
+                Reason {
+                    direction: Direction::Ingress,
+                    allowed: false,
+                    conns: ConnSet::all().subtract(&t.conns),
+                    layer: Layer::IngressObjects,
+                    policy: Some(objects),
+                    rule: None,
+                    rule_name: None,
+                    path: None,
+                    line: None,
+                },
+            ];
+            reasons.retain(|r| !r.conns.is_empty());
+            let allowed = t
+                .conns
+                .intersect(&a.pair(ic, t.workload, Some(&mut reasons)));
+            push(
+                INGRESS_CONTROLLER.to_string(),
+                display(&ws[t.workload]),
+                allowed,
+                reasons,
+            );
+        }
+    });
+    out.sort_by(|a, b| {
+        (a.network_kind, &a.network, &a.src, &a.dst).cmp(&(
+            b.network_kind,
+            &b.network,
+            &b.src,
+            &b.dst,
+        ))
+    });
+    out
+}
+
+/// The explanation in text: per pair, `src => dst : allowed` then one indented line per
+/// decision; networks other than the pod network under their own header.
+pub fn format_explain_txt(pairs: &[PairExplanation]) -> String {
+    let mut out = String::new();
+    let mut current: Option<(NetworkKind, &str)> = None;
+    for p in pairs {
+        if current != Some((p.network_kind, p.network.as_str())) {
+            if p.network_kind != NetworkKind::Pod {
+                let kind = match p.network_kind {
+                    NetworkKind::Udn => "primary UDN",
+                    NetworkKind::Cudn => "primary CUDN",
+                    _ => "secondary NAD",
+                };
+                out.push_str(&format!("\nIn {kind} {}:\n", p.network));
+            }
+            current = Some((p.network_kind, p.network.as_str()));
+        }
+        let allowed = if p.allowed.is_empty() {
+            "No Connections".to_string()
+        } else {
+            p.allowed.to_string()
+        };
+        out.push_str(&format!("{} => {} : {allowed}\n", p.src, p.dst));
+        for r in &p.reasons {
+            out.push_str(&format!("    {}\n", r.describe()));
         }
     }
     out
@@ -1510,5 +1703,229 @@ spec:
                 "b/client[Deployment] => a/db[Pod] : SCTP 9000-9005",
             ]
         );
+    }
+    const ANP_PODS: &str = "
+apiVersion: v1
+kind: Namespace
+metadata: {name: a, labels: {tier: front}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: b, labels: {tier: back}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: px, namespace: a, labels: {app: px}}
+spec: {containers: [{name: c, ports: [{name: web, containerPort: 8080}, {name: dns, containerPort: 53, protocol: UDP}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: py, namespace: b, labels: {app: py}}
+spec: {containers: [{name: c, ports: [{name: web, containerPort: 9090}]}]}
+";
+
+    fn with(extra: &str) -> Cluster {
+        Cluster::from_objects(&objects_from_text(
+            "t.yaml",
+            &format!("{ANP_PODS}---\n{extra}"),
+        ))
+    }
+
+    fn line(c: &Cluster, src: &str, dst: &str) -> Option<String> {
+        connlist(c)
+            .into_iter()
+            .find(|x| x.src == src && x.dst == dst)
+            .map(|x| x.conns.to_string())
+    }
+
+    const ANP: &str = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n";
+    const BANP: &str =
+        "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\n";
+
+    #[test]
+    fn anp_first_matching_rule_and_priority_decide() {
+        // Priority 1 denies TCP 80 from a; priority 2 allows everything (incl. TCP 80,
+        // already denied) and its second rule never applies.
+        let c = with(&format!(
+            "{ANP}metadata: {{name: low}}\nspec:\n  priority: 2\n  subject: {{namespaces: {{matchLabels: {{tier: back}}}}}}\n  ingress:\n  - {{name: all, action: Allow, from: [{{namespaces: {{}}}}]}}\n  - {{name: never, action: Deny, from: [{{namespaces: {{}}}}]}}\n---\n{ANP}metadata: {{name: high}}\nspec:\n  priority: 1\n  subject: {{namespaces: {{matchLabels: {{tier: back}}}}}}\n  ingress:\n  - {{name: no-80, action: Deny, from: [{{pods: {{namespaceSelector: {{}}, podSelector: {{matchLabels: {{app: px}}}}}}}}], ports: [{{portNumber: {{port: 80}}}}]}}\n"
+        ));
+        assert_eq!(
+            line(&c, "a/px[Pod]", "b/py[Pod]").as_deref(),
+            Some("SCTP 1-65535,TCP 1-79,81-65535,UDP 1-65535")
+        );
+        // The ANP has no ingress rule for external sources: they are not captured.
+        assert_eq!(
+            line(&c, "0.0.0.0-255.255.255.255[External]", "b/py[Pod]").as_deref(),
+            Some("All Connections")
+        );
+    }
+
+    #[test]
+    fn pass_goes_to_network_policies_then_to_the_baseline() {
+        let pass = format!(
+            "{ANP}metadata: {{name: pass}}\nspec:\n  priority: 5\n  subject: {{namespaces: {{}}}}\n  egress:\n  - {{name: pass-web, action: Pass, to: [{{namespaces: {{}}}}], ports: [{{namedPort: web}}]}}\n  - {{name: deny-rest, action: Deny, to: [{{namespaces: {{}}}}]}}\n"
+        );
+        // Passed, no NetworkPolicy, no BANP: allowed.
+        let c = with(&pass);
+        assert_eq!(
+            line(&c, "a/px[Pod]", "b/py[Pod]").as_deref(),
+            Some("TCP 9090")
+        );
+        assert_eq!(
+            line(&c, "b/py[Pod]", "a/px[Pod]").as_deref(),
+            Some("TCP 8080")
+        );
+        // Passed to a NetworkPolicy selecting the source that allows nothing: denied.
+        let c = with(&format!(
+            "{pass}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny, namespace: a}}\nspec: {{podSelector: {{}}, policyTypes: [Egress]}}\n"
+        ));
+        assert_eq!(line(&c, "a/px[Pod]", "b/py[Pod]"), None);
+        assert_eq!(
+            line(&c, "b/py[Pod]", "a/px[Pod]").as_deref(),
+            Some("TCP 8080")
+        );
+        // Passed to the BANP, which denies: denied; its first matching rule wins.
+        let c = with(&format!(
+            "{pass}---\n{BANP}metadata: {{name: default}}\nspec:\n  subject: {{pods: {{namespaceSelector: {{matchLabels: {{tier: back}}}}, podSelector: {{}}}}}}\n  egress:\n  - {{name: deny, action: Deny, to: [{{namespaces: {{}}}}]}}\n  - {{name: allow, action: Allow, to: [{{namespaces: {{}}}}]}}\n"
+        ));
+        assert_eq!(line(&c, "b/py[Pod]", "a/px[Pod]"), None);
+        assert_eq!(
+            line(&c, "a/px[Pod]", "b/py[Pod]").as_deref(),
+            Some("TCP 9090")
+        );
+    }
+
+    #[test]
+    fn admin_networks_cut_the_egress_ranges() {
+        let c = with(&format!(
+            "{ANP}metadata: {{name: nets}}\nspec:\n  priority: 1\n  subject: {{namespaces: {{matchLabels: {{tier: front}}}}}}\n  egress:\n  - {{name: deny-dns, action: Deny, to: [{{networks: [8.8.8.8/32]}}], ports: [{{portRange: {{protocol: UDP, start: 53, end: 54}}}}]}}\n"
+        ));
+        assert_eq!(
+            line(&c, "a/px[Pod]", "8.8.8.8-8.8.8.8[External]").as_deref(),
+            Some("SCTP 1-65535,TCP 1-65535,UDP 1-52,55-65535")
+        );
+        assert_eq!(
+            line(&c, "b/py[Pod]", "8.8.8.8-8.8.8.8[External]").as_deref(),
+            Some("All Connections")
+        );
+    }
+
+    const EXPOSED: &str = "
+apiVersion: v1
+kind: Service
+metadata: {name: y-svc, namespace: b}
+spec:
+  selector: {app: py}
+  ports: [{name: http, port: 80, targetPort: web}, {port: 81, targetPort: 7777}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ing, namespace: b}
+spec:
+  rules:
+  - http:
+      paths:
+      - path: /
+        backend: {service: {name: y-svc, port: {name: http}}}
+";
+
+    #[test]
+    fn ingress_controller_reaches_exposed_ports_under_the_policies() {
+        let c = with(EXPOSED);
+        assert_eq!(
+            line(&c, "{ingress-controller}", "b/py[Pod]").as_deref(),
+            Some("TCP 9090")
+        );
+        // A policy admitting only pods of namespace b shuts the ingress controller out.
+        let c = with(&format!(
+            "{EXPOSED}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: b}}\nspec:\n  podSelector: {{}}\n  ingress: [{{from: [{{podSelector: {{}}}}]}}]\n"
+        ));
+        assert_eq!(line(&c, "{ingress-controller}", "b/py[Pod]"), None);
+    }
+
+    #[test]
+    fn focus_options_filter_pairs() {
+        let c = with("");
+        let opts = ConnlistOptions {
+            focus_workloads: vec!["a/px".into()],
+            focus_direction: Some(Direction::Egress),
+            ..ConnlistOptions::default()
+        };
+        let got: Vec<(String, String)> = connlist_with(&c, &opts)
+            .into_iter()
+            .map(|x| (x.src, x.dst))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "a/px[Pod]".to_string(),
+                    "0.0.0.0-255.255.255.255[External]".to_string()
+                ),
+                ("a/px[Pod]".to_string(), "b/py[Pod]".to_string()),
+            ]
+        );
+        let opts = ConnlistOptions {
+            focus_workloads: vec!["py".into()],
+            focus_workload_peers: vec!["px".into()],
+            focus_conn: ConnSet::parse_focus("tcp-80"),
+            ..ConnlistOptions::default()
+        };
+        assert_eq!(
+            connlist_report_txt(&c, &opts),
+            "Permitted connections on TCP 80:\na/px[Pod] => b/py[Pod]\nb/py[Pod] => a/px[Pod]\n"
+        );
+    }
+
+    #[test]
+    fn explain_names_the_deciding_rules() {
+        let c = with(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: b}\nspec:\n  podSelector: {}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports: [{port: web}]\n",
+        );
+        let pairs = explain(&c, &ConnlistOptions::default());
+        let p = pairs
+            .iter()
+            .find(|p| p.src == "a/px[Pod]" && p.dst == "b/py[Pod]")
+            .expect("pair");
+        assert_eq!(p.allowed.to_string(), "TCP 9090");
+        let lines: Vec<String> = p.reasons.iter().map(Reason::describe).collect();
+        assert_eq!(
+            lines,
+            [
+                "[egress] allowed All Connections by default (no policy selects the pod)",
+                "[ingress] allowed TCP 9090 by NetworkPolicy b/p rule #0 (t.yaml:26)",
+                "[ingress] denied SCTP 1-65535,TCP 1-9089,9091-65535,UDP 1-65535 by NetworkPolicy b/p (no rule allows it) (t.yaml:20)",
+            ]
+        );
+        assert!(
+            format_explain_txt(&pairs).contains("a/px[Pod] => b/py[Pod] : TCP 9090\n    [egress]")
+        );
+    }
+
+    #[test]
+    fn primary_udn_isolates_and_nad_connects_under_multi_network_policies() {
+        let c = Cluster::from_objects(&objects_from_text(
+            "n.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: blue, labels: {k8s.ovn.org/primary-user-defined-network: ''}}\n---\napiVersion: k8s.ovn.org/v1\nkind: UserDefinedNetwork\nmetadata: {name: u, namespace: blue}\nspec: {topology: Layer2, layer2: {role: Primary}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: blue, annotations: {k8s.v1.cni.cncf.io/networks: blue/net}}\nspec: {containers: [{name: c}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: default, labels: {app: q}, annotations: {k8s.v1.cni.cncf.io/networks: blue/net}}\nspec: {containers: [{name: c}]}\n---\napiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: net, namespace: blue}\n---\napiVersion: k8s.cni.cncf.io/v1beta1\nkind: MultiNetworkPolicy\nmetadata: {name: m, namespace: default, annotations: {k8s.v1.cni.cncf.io/policy-for: blue/net}}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n",
+        ));
+        let sections = connlist_sections(&c, &ConnlistOptions::default());
+        let names: Vec<(NetworkKind, &str, usize)> = sections
+            .iter()
+            .map(|s| (s.kind, s.name.as_str(), s.connections.len()))
+            .collect();
+        // Pod network: q with the outside; UDN blue: p with the outside; NAD net: p => q is
+        // denied by the MultiNetworkPolicy, q => p allowed.
+        assert_eq!(
+            names,
+            [
+                (NetworkKind::Pod, "", 2),
+                (NetworkKind::Udn, "blue", 2),
+                (NetworkKind::Nad, "net", 1)
+            ]
+        );
+        assert_eq!(sections[2].connections[0].src, "default/q[Pod]");
+        let txt = connlist_report_txt(&c, &ConnlistOptions::default());
+        assert!(txt.contains("\nPermitted connectivity analyzed in primary UDN blue:\n0.0.0.0-255.255.255.255[External] => blue[udn]/p[Pod] : All Connections\n"));
+        assert!(txt.ends_with("Workload-to-Networks Mapping:\nblue/p[Pod]: \n\tPrimary Network: blue[UDN]\n\tSecondary Networks: net[NAD]\ndefault/q[Pod]: \n\tPrimary Network: pod-network\n\tSecondary Networks: net[NAD]\n"));
     }
 }

@@ -17,9 +17,10 @@ mod networks;
 mod render;
 
 pub use analysis::{
-    Analyzer, Connection, ConnlistOptions, Direction, Endpoint, Layer, NetworkKind,
-    NetworkSection, Reason, connlist, connlist_report_txt, connlist_sections, connlist_with,
-    egress_allowed, format_txt, format_txt_focus_conn, ingress_allowed,
+    Analyzer, Connection, ConnlistOptions, Direction, Endpoint, Layer, NetworkKind, NetworkSection,
+    PairExplanation, Reason, connlist, connlist_report_txt, connlist_sections, connlist_with,
+    egress_allowed, explain, format_explain_txt, format_txt, format_txt_focus_conn,
+    ingress_allowed,
 };
 pub use anp::{
     Action, AdminPeer, AdminPolicy, AdminPort, AdminRule, AdminSelector, admin_policy_of,
@@ -27,13 +28,13 @@ pub use anp::{
 pub use conns::{ConnSet, MAX_PORT, MIN_PORT, Protocol};
 pub use diff::{ConnDiff, DiffEntry, DiffKind, diff};
 pub use ingress::{IngressTarget, ingress_targets};
-pub use networks::{Networks, PrimaryNetwork};
 pub use ip::{IpRange, partition};
 pub use load::objects_from_text;
 pub use model::{
     Cluster, Labels, NAMESPACE_NAME_LABEL, NamedPort, NetworkPolicy, Peer, PortSpec, Rule,
     Workload, network_policy_of, workload_of,
 };
+pub use networks::{Networks, PrimaryNetwork};
 pub use render::{
     DiffFormat, Graph, INGRESS_CONTROLLER, PeerName, format_csv, format_diff, format_dot,
     format_json, format_md, peer_name,
