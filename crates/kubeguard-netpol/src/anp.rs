@@ -313,3 +313,74 @@ pub fn admin_policy_of(obj: &Object) -> Option<AdminPolicy> {
         path: obj.path.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::objects_from_text;
+
+    fn anp(spec: &str) -> AdminPolicy {
+        let text = format!(
+            "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {{name: a}}\nspec:\n{spec}"
+        );
+        objects_from_text("a.yaml", &text)
+            .first()
+            .and_then(admin_policy_of)
+            .expect("an ANP")
+    }
+
+    #[test]
+    fn rules_peers_and_ports() {
+        let p = anp(
+            "  priority: 3\n  subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: a}}}}\n  egress:\n  - name: r1\n    action: Deny\n    to: [{networks: [10.0.0.0/8]}, {namespaces: {}}, {pods: {podSelector: {}}, namespaces: {}}]\n    ports:\n    - portNumber: {port: 53, protocol: UDP}\n    - namedPort: web\n    - portRange: {start: 100, end: 200}\n    - portRange: {start: 300, end: 200}\n    - {portNumber: {port: 1}, namedPort: x}\n  - {name: r2, action: Ok, to: [{namespaces: {}}]}\n  - {name: r3, action: Pass, to: [{namespaces: {}}]}\n",
+        );
+        assert_eq!(p.priority, 3);
+        assert!(!p.baseline);
+        assert_eq!(p.display(), "[ANP] a");
+        // The rule with an unknown action is dropped.
+        let names: Vec<&str> = p.egress.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["r1", "r3"]);
+        let r = &p.egress[0];
+        assert_eq!(r.action, Action::Deny);
+        assert_eq!(r.line, Some(8));
+        assert_eq!(
+            r.ports,
+            Some(vec![
+                AdminPort::Range(Protocol::Udp, 53, 53),
+                AdminPort::Named("web".into()),
+                AdminPort::Range(Protocol::Tcp, 100, 200),
+            ])
+        );
+        assert!(matches!(r.peers[0], AdminPeer::Networks(ref n) if n.len() == 1));
+        // A peer setting both fields matches nothing.
+        assert_eq!(r.peers[2], AdminPeer::Pods(AdminSelector::Nothing));
+        let ip = IpRange::parse_cidr("10.1.0.0/16").expect("cidr");
+        assert!(r.selects_range(&ip));
+        assert!(r.has_named_port());
+    }
+
+    #[test]
+    fn baseline_has_no_pass() {
+        let text = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec:\n  subject: {namespaces: {}}\n  ingress:\n  - {name: p, action: Pass, from: [{namespaces: {}}]}\n  - {name: d, action: Deny, from: [{namespaces: {}}]}\n";
+        let p = objects_from_text("b.yaml", text)
+            .first()
+            .and_then(admin_policy_of)
+            .expect("a BANP");
+        assert!(p.baseline);
+        assert_eq!(p.ingress.len(), 1);
+        assert_eq!(p.ingress[0].action, Action::Deny);
+        let w = Workload {
+            namespace: "n".into(),
+            name: "w".into(),
+            kind: "Pod".into(),
+            labels: Labels::new(),
+            ports: Vec::new(),
+            container_ports: Vec::new(),
+            secondary_refs: Vec::new(),
+            secondary_ips: Vec::new(),
+            ips: Vec::new(),
+        };
+        assert!(p.selects(&Labels::new(), &w, true));
+        assert!(!p.selects(&Labels::new(), &w, false), "no egress rule");
+    }
+}

@@ -225,3 +225,26 @@ pub fn ingress_targets(objects: &[Object], workloads: &[Workload]) -> Vec<Ingres
     }
     targets.into_values().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::objects_from_text;
+    use crate::model::workload_of;
+
+    #[test]
+    fn routes_and_ingresses_reach_target_ports() {
+        let objs = objects_from_text(
+            "i.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ns1}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}, {containerPort: 9090}]}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns1}\nspec:\n  selector: {app: web}\n  ports: [{name: h, port: 80, targetPort: http}, {port: 90, targetPort: 9090}, {port: 91}]\n---\napiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: r, namespace: ns1}\nspec: {to: {kind: Service, name: s}, port: {targetPort: 9090}}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: ns1}\nspec: {defaultBackend: {service: {name: s, port: {name: h}}}}\n---\napiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: other, namespace: m}\nspec: {to: {kind: Service, name: s}}\n",
+        );
+        let workloads: Vec<Workload> = objs.iter().filter_map(workload_of).collect();
+        let t = ingress_targets(&objs, &workloads);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].workload, 0);
+        // The Route reaches 9090 (target port), the Ingress 8080 (named target port); port
+        // 91 (no target port: 91) is no container port.
+        assert_eq!(t[0].conns.to_string(), "TCP 8080,9090");
+        assert_eq!(t[0].objects, ["Route ns1/r", "Ingress ns1/i"]);
+    }
+}
