@@ -604,7 +604,10 @@ pub fn is_loopback(addr: &str) -> bool {
     } else {
         addr
     };
-    host == "localhost" || host == "::1" || host.starts_with("127.")
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn fix_for(v: &ComponentView, what: &str) -> String {
