@@ -5,7 +5,8 @@
 //! absent), with the NetworkPolicies (and admin policies) they carry removed: the generated
 //! policies replace them. Two probe pods are added, as in a real cluster: `{dns}`, a pod with
 //! the DNS labels in the DNS namespace, and `probe`, an unlabelled pod in a namespace of its
-//! own (both namespaces have no policy). What the map must show, precisely:
+//! own (both namespaces have no policy; the DNS namespace is `kubeguard-dns` when the inputs
+//! have workloads in `kube-system`). What the map must show, precisely:
 //!
 //! - workload => workload (both from the inputs): exactly the inferred connections, with
 //!   their ports;
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use kubeguard_model::Object;
 use kubeguard_netpol::generate::{Generated, Options, Party, generate, to_yaml_stream};
-use kubeguard_netpol::{Cluster, ConnSet, connlist, objects_from_text};
+use kubeguard_netpol::{Cluster, ConnSet, connlist, objects_from_text, workload_of};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -41,15 +42,23 @@ fn shared() -> PathBuf {
 const SHARED_DIRS: &[&str] = &[
     "acs-security-demos",
     "acs-security-demos-added-workloads",
+    "acs-security-demos-no-routes",
+    "acs-security-demos-with-netpol-list",
     "demo_app_with_routes_and_ingress",
+    "exposure_test_minimal_netpol_analysis",
     "k8s_ingress_test",
     "multiple_ingress_objects_with_different_ports_new",
+    "netpol-analysis-example-minimal",
     "new_online_boutique",
     "new_online_boutique_synthesis",
+    "one_ingress_multiple_ports",
     "one_ingress_multiple_services",
     "onlineboutique",
     "onlineboutique_workloads",
+    "onlineboutique_workloads_changed_workloads",
     "onlineboutique_workloads_with_ingress",
+    "test_with_irrelevant_oc_resources",
+    "workload_resources",
 ];
 
 fn load_dir(dir: &Path, out: &mut Vec<Object>) {
@@ -96,7 +105,16 @@ fn probes(g: &Generated) -> String {
 /// Checks one example; returns the number of inferred connections.
 fn check(name: &str, mut objects: Vec<Object>) -> usize {
     objects.retain(|o| !is_policy(o));
-    let g = generate(&objects, &Options::default());
+    // The DNS probe needs a namespace without inputs: kube-system, unless the inputs use it.
+    let mut opts = Options::default();
+    if objects
+        .iter()
+        .filter_map(workload_of)
+        .any(|w| w.namespace == opts.dns.namespace)
+    {
+        opts.dns.namespace = "kubeguard-dns".into();
+    }
+    let g = generate(&objects, &opts);
     let yaml = to_yaml_stream(&g.policies);
     assert!(!yaml.contains("status"), "{name}: status in the output");
     let generated = objects_from_text("generated.yaml", &yaml);

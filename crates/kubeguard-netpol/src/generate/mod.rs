@@ -534,7 +534,8 @@ fn texts_of<'a>(
 
 /// A selector that matches workload `i`'s pods and no other workload's of its namespace:
 /// its stable pod labels, plus `DoesNotExist` (or a label put back) for every other workload
-/// they would also match. `None` when another workload has the very same labels.
+/// they would also match. Also returns the workloads with the very same labels (no selector
+/// can tell them apart).
 fn unique_selector(gws: &[Gw], i: usize) -> (Selector, Vec<usize>) {
     let me = &gws[i].w;
     let mut labels: Labels = me
