@@ -591,3 +591,45 @@ impl Evaluator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inputs with every known key of the wrong type, or odd shapes: no panic, and the audit
+    /// still runs (findings or not).
+    #[test]
+    fn odd_inputs_never_panic() {
+        let texts = [
+            "nodes: 5\nservices: x\n",
+            "services:\n  kube-api:\n    extra_args: [1, 2]\n    audit_log: 3\n    secrets_encryption_config: {enabled: yes, custom_config: [x]}\n    admission_configuration: {plugins: 7}\n  etcd: {external_urls: [1, {a: b}], uid: x}\n  kubelet: {extra_args: {feature-gates: 5}}\nauthorization: []\nprivate_registries: {a: b}\nnodes: [1, [2], {role: x, ssh_key: 4}]\n",
+            "rancher_kubernetes_engine_config: 4\n",
+            "profile: [cis]\ntoken: {a: b}\nkubelet-arg: {x: y}\nwrite-kubeconfig-mode: [1]\ncni: 7\n",
+            "kind: Pod\nspec: {containers: [{command: [kube-apiserver, 5, --, -, --=x, --a=b=c]}]}\n",
+            "kind: KubeletConfiguration\nauthentication: 5\nfeatureGates: [1]\ntlsCipherSuites: x\n",
+            "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: {a: b}\n",
+            "kind: EncryptionConfiguration\nresources: [{resources: x, providers: [5, {}, {aescbc: {keys: [{secret: 7}]}}]}]\n",
+            "kind: AdmissionConfiguration\nplugins: [{name: PodSecurity, configuration: {defaults: 5, exemptions: {usernames: x}}}, {name: EventRateLimit, configuration: {limits: [5]}}]\n",
+            "client-transport-security: 5\nlisten-client-urls: [1, 2]\n",
+            "mirrors: 5\nconfigs: {h: {tls: 3, auth: {password: [x]}}}\n",
+            "kube-apiserver \\\n",
+            "etcd",
+            "",
+            "--- \n---\n- a\n",
+        ];
+        let files: Vec<InputFile> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| InputFile::new(format!("odd/{i}.yaml"), *t))
+            .chain([InputFile::new("odd/config.yaml.d/x.yaml", "- not a map\n")])
+            .collect();
+        for bench in Bench::ALL {
+            let a = audit(&files, &Options { benchmark: bench });
+            assert!(a.documents >= texts.len() - 2);
+            for (path, spans) in &a.secrets {
+                let f = files.iter().find(|f| &f.path == path).unwrap();
+                let _ = redact(&f.source, spans);
+            }
+        }
+    }
+}

@@ -35,6 +35,9 @@ pub fn redact(source: &SourceFile, spans: &[Span]) -> Arc<SourceFile> {
         while end < text.len() && !text.is_char_boundary(end) {
             end += 1;
         }
+        if start >= end {
+            continue;
+        }
         // A block scalar's span runs into the next line's indentation: keep that.
         while end > start && text.as_bytes()[end - 1].is_ascii_whitespace() {
             end -= 1;
@@ -76,6 +79,7 @@ mod tests {
                 Span::new(start, start + 7),
                 Span::new(q, q + 8),
                 Span::new(999, 1000),
+                Span::new(5, 2),
             ],
         );
         assert_eq!(r.text().len(), t.len());
