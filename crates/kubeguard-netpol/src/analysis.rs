@@ -103,20 +103,51 @@ pub enum Layer {
     IngressObjects,
 }
 
-/// Why some connections between two endpoints are allowed or denied in one direction.
+/// What a decision does with its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// Allowed (for this direction).
+    Allowed,
+    /// Denied.
+    Denied,
+    /// Passed by an AdminNetworkPolicy to the NetworkPolicies / the baseline, whose
+    /// decision follows.
+    Passed,
+}
+
+impl Verdict {
+    /// `allowed`, `denied`, `passed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::Denied => "denied",
+            Verdict::Passed => "passed",
+        }
+    }
+}
+
+/// Why some connections between two endpoints are allowed, denied or passed in one
+/// direction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     /// Direction of the decision.
     pub direction: Direction,
-    /// Whether the connections are allowed.
+    /// What the decision does.
+    pub verdict: Verdict,
+    /// Whether the connections are allowed (`verdict == Allowed`).
     pub allowed: bool,
     /// The connections decided.
     pub conns: ConnSet,
     /// Layer of the decision.
     pub layer: Layer,
-    /// `NetworkPolicy ns/name`, `AdminNetworkPolicy name`, `BaselineAdminNetworkPolicy name`.
+    /// `NetworkPolicy`, `AdminNetworkPolicy`, `BaselineAdminNetworkPolicy`, or the kinds of
+    /// the exposing objects (`Route`, `Ingress`).
+    pub policy_kind: Option<String>,
+    /// `ns/name` of a NetworkPolicy, `name` of an admin policy, or the `Kind ns/name` list of
+    /// the exposing objects.
     pub policy: Option<String>,
-    /// Index of the rule in its list (`ingress` or `egress`), `None` for an implicit decision.
+    /// 0-based index of the rule in its list (`ingress` or `egress`), `None` for an
+    /// implicit decision.
     pub rule: Option<usize>,
     /// Name of the (B)ANP rule.
     pub rule_name: Option<String>,
@@ -127,29 +158,37 @@ pub struct Reason {
 }
 
 impl Reason {
-    /// A one-line description: `[ingress] allowed TCP 80 by NetworkPolicy ns/p rule #0
-    /// (p.yaml:12)`.
+    /// A one-line description in netpol-analyzer's wording, e.g. `[ingress] allowed TCP 80:
+    /// NetworkPolicy 'ns/p' allows connections by Ingress rule #1 (p.yaml:12)`.
     pub fn describe(&self) -> String {
-        let verdict = if self.allowed { "allowed" } else { "denied" };
-        let by = match self.layer {
-            Layer::Default => "by default (no policy selects the pod)".to_string(),
-            Layer::IngressObjects => format!(
-                "outside the ports exposed by {}",
-                self.policy
-                    .as_deref()
-                    .unwrap_or("the Ingress/Route objects")
-            ),
-            _ => {
-                let mut s = format!("by {}", self.policy.as_deref().unwrap_or("?"));
-                match (self.rule, &self.rule_name) {
-                    (Some(i), Some(n)) if !n.is_empty() => {
-                        s.push_str(&format!(" rule #{i} \"{n}\""));
-                    }
-                    (Some(i), _) => s.push_str(&format!(" rule #{i}")),
-                    (None, _) => s.push_str(" (no rule allows it)"),
-                }
-                s
+        let dir = match self.direction {
+            Direction::Ingress => "Ingress",
+            Direction::Egress => "Egress",
+        };
+        let verb = match self.verdict {
+            Verdict::Allowed => "allows",
+            Verdict::Denied => "denies",
+            Verdict::Passed => "passes",
+        };
+        let kind = self.policy_kind.as_deref().unwrap_or("");
+        let name = self.policy.as_deref().unwrap_or("");
+        let why = match (self.layer, self.rule) {
+            (Layer::Default, _) => "the system default (Allow all)".to_string(),
+            (Layer::IngressObjects, _) if self.allowed => format!("exposed by {name}"),
+            (Layer::IngressObjects, _) => format!("not exposed by {name}"),
+            (Layer::NetworkPolicy, Some(i)) => {
+                format!(
+                    "{kind} '{name}' {verb} connections by {dir} rule #{}",
+                    i + 1
+                )
             }
+            (Layer::NetworkPolicy, None) => {
+                format!("{kind} '{name}' selects the pod, but no {dir} rule allows it")
+            }
+            _ => format!(
+                "{kind} '{name}' {verb} connections by {dir} rule {}",
+                self.rule_name.as_deref().unwrap_or("")
+            ),
         };
         let loc = match (&self.path, self.line) {
             (Some(p), Some(l)) => format!(" ({p}:{l})"),
@@ -157,8 +196,9 @@ impl Reason {
             _ => String::new(),
         };
         format!(
-            "[{}] {verdict} {} {by}{loc}",
+            "[{}] {} {}: {why}{loc}",
             self.direction.as_str(),
+            self.verdict.as_str(),
             self.conns
         )
     }
@@ -716,12 +756,12 @@ impl<'c> Analyzer<'c> {
             }
         };
         let tracing = trace.is_some();
-        let mut record = |conns: &ConnSet, allowed: bool, layer: Layer, src: RuleSrc| {
+        let mut record = |conns: &ConnSet, verdict: Verdict, layer: Layer, src: RuleSrc| {
             if conns.is_empty() {
                 return;
             }
             if let Some(t) = trace.as_deref_mut() {
-                t.push(src.reason(self.cluster, direction, allowed, conns.clone(), layer));
+                t.push(src.reason(direction, verdict, conns.clone(), layer));
             }
         };
         // 1. ANPs, by priority; the first matching rule decides.
@@ -747,10 +787,13 @@ impl<'c> Analyzer<'c> {
                 match rule.action {
                     Action::Allow => {
                         allowed.union_with(&conns);
-                        record(&conns, true, Layer::Admin, src);
+                        record(&conns, Verdict::Allowed, Layer::Admin, src);
                     }
-                    Action::Deny => record(&conns, false, Layer::Admin, src),
-                    Action::Pass => pass.union_with(&conns),
+                    Action::Deny => record(&conns, Verdict::Denied, Layer::Admin, src),
+                    Action::Pass => {
+                        record(&conns, Verdict::Passed, Layer::Admin, src);
+                        pass.union_with(&conns);
+                    }
                 }
             }
         }
@@ -780,7 +823,7 @@ impl<'c> Analyzer<'c> {
                     if tracing {
                         record(
                             &conns.subtract(&np_allowed),
-                            true,
+                            Verdict::Allowed,
                             Layer::NetworkPolicy,
                             RuleSrc::Np(policy, Some(ri), ingress),
                         );
@@ -792,7 +835,7 @@ impl<'c> Analyzer<'c> {
                 let policy = &self.cluster.policies[nps[0]];
                 record(
                     &pass.subtract(&np_allowed),
-                    false,
+                    Verdict::Denied,
                     Layer::NetworkPolicy,
                     RuleSrc::Np(policy, None, ingress),
                 );
@@ -829,15 +872,20 @@ impl<'c> Analyzer<'c> {
                     match rule.action {
                         Action::Deny => {
                             banp_denied.union_with(&conns);
-                            record(&conns, false, Layer::Baseline, src);
+                            record(&conns, Verdict::Denied, Layer::Baseline, src);
                         }
-                        _ => record(&conns, true, Layer::Baseline, src),
+                        _ => record(&conns, Verdict::Allowed, Layer::Baseline, src),
                     }
                 }
             }
         }
         let default_allowed = pass.subtract(&banp_decided);
-        record(&default_allowed, true, Layer::Default, RuleSrc::Default);
+        record(
+            &default_allowed,
+            Verdict::Allowed,
+            Layer::Default,
+            RuleSrc::Default,
+        );
         allowed.union_with(&pass.subtract(&banp_denied));
         allowed
     }
@@ -866,17 +914,18 @@ enum RuleSrc<'p> {
 impl RuleSrc<'_> {
     fn reason(
         self,
-        _c: &Cluster,
         direction: Direction,
-        allowed: bool,
+        verdict: Verdict,
         conns: ConnSet,
         layer: Layer,
     ) -> Reason {
         let mut r = Reason {
             direction,
-            allowed,
+            verdict,
+            allowed: verdict == Verdict::Allowed,
             conns,
             layer,
+            policy_kind: None,
             policy: None,
             rule: None,
             rule_name: None,
@@ -891,14 +940,16 @@ impl RuleSrc<'_> {
                     "AdminNetworkPolicy"
                 };
                 let rule = &admin_rules(p, direction == Direction::Ingress)[i];
-                r.policy = Some(format!("{kind} {}", p.name));
+                r.policy_kind = Some(kind.to_string());
+                r.policy = Some(p.name.clone());
                 r.rule = Some(i);
                 r.rule_name = Some(rule.name.clone());
                 r.path = Some(p.path.clone());
                 r.line = rule.line;
             }
             RuleSrc::Np(p, i, ingress) => {
-                r.policy = Some(format!("NetworkPolicy {}/{}", p.namespace, p.name));
+                r.policy_kind = Some("NetworkPolicy".to_string());
+                r.policy = Some(format!("{}/{}", p.namespace, p.name));
                 r.rule = i;
                 r.path = Some(p.path.clone());
                 r.line = match i {
@@ -1350,29 +1401,22 @@ pub fn explain(cluster: &Cluster, opts: &ConnlistOptions) -> Vec<PairExplanation
                 continue;
             }
             let objects = t.objects.join(", ");
+            let exposure = |verdict: Verdict, conns: ConnSet| Reason {
+                direction: Direction::Ingress,
+                verdict,
+                allowed: verdict == Verdict::Allowed,
+                conns,
+                layer: Layer::IngressObjects,
+                policy_kind: None,
+                policy: Some(objects.clone()),
+                rule: None,
+                rule_name: None,
+                path: None,
+                line: None,
+            };
             let mut reasons = vec![
-                Reason {
-                    direction: Direction::Ingress,
-                    allowed: true,
-                    conns: t.conns.clone(),
-                    layer: Layer::IngressObjects,
-                    policy: Some(objects.clone()),
-                    rule: None,
-                    rule_name: None,
-                    path: None,
-                    line: None,
-                },
-                Reason {
-                    direction: Direction::Ingress,
-                    allowed: false,
-                    conns: ConnSet::all().subtract(&t.conns),
-                    layer: Layer::IngressObjects,
-                    policy: Some(objects),
-                    rule: None,
-                    rule_name: None,
-                    path: None,
-                    line: None,
-                },
+                exposure(Verdict::Allowed, t.conns.clone()),
+                exposure(Verdict::Denied, ConnSet::all().subtract(&t.conns)),
             ];
             reasons.retain(|r| !r.conns.is_empty());
             let allowed = t
@@ -1775,6 +1819,20 @@ spec: {containers: [{name: c, ports: [{name: web, containerPort: 9090}]}]}
             line(&c, "b/py[Pod]", "a/px[Pod]").as_deref(),
             Some("TCP 8080")
         );
+        let why = explain(&c, &ConnlistOptions::default());
+        let p = why
+            .iter()
+            .find(|p| p.src == "a/px[Pod]" && p.dst == "b/py[Pod]")
+            .expect("pair");
+        let lines: Vec<String> = p.reasons.iter().map(Reason::describe).collect();
+        assert_eq!(
+            lines[..3],
+            [
+                "[egress] passed TCP 9090: AdminNetworkPolicy 'pass' passes connections by Egress rule pass-web (t.yaml:27)",
+                "[egress] denied SCTP 1-65535,TCP 1-9089,9091-65535,UDP 1-65535: AdminNetworkPolicy 'pass' denies connections by Egress rule deny-rest (t.yaml:28)",
+                "[egress] allowed TCP 9090: the system default (Allow all)",
+            ]
+        );
         // Passed to a NetworkPolicy selecting the source that allows nothing: denied.
         let c = with(&format!(
             "{pass}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny, namespace: a}}\nspec: {{podSelector: {{}}, policyTypes: [Egress]}}\n"
@@ -1892,9 +1950,9 @@ spec:
         assert_eq!(
             lines,
             [
-                "[egress] allowed All Connections by default (no policy selects the pod)",
-                "[ingress] allowed TCP 9090 by NetworkPolicy b/p rule #0 (t.yaml:26)",
-                "[ingress] denied SCTP 1-65535,TCP 1-9089,9091-65535,UDP 1-65535 by NetworkPolicy b/p (no rule allows it) (t.yaml:20)",
+                "[egress] allowed All Connections: the system default (Allow all)",
+                "[ingress] allowed TCP 9090: NetworkPolicy 'b/p' allows connections by Ingress rule #1 (t.yaml:26)",
+                "[ingress] denied SCTP 1-65535,TCP 1-9089,9091-65535,UDP 1-65535: NetworkPolicy 'b/p' selects the pod, but no Ingress rule allows it (t.yaml:20)",
             ]
         );
         assert!(

@@ -18,8 +18,8 @@ mod render;
 
 pub use analysis::{
     Analyzer, Connection, ConnlistOptions, Direction, Endpoint, Layer, NetworkKind, NetworkSection,
-    PairExplanation, Reason, connlist, connlist_report_txt, connlist_sections, connlist_with,
-    egress_allowed, explain, format_explain_txt, format_txt, format_txt_focus_conn,
+    PairExplanation, Reason, Verdict, connlist, connlist_report_txt, connlist_sections,
+    connlist_with, egress_allowed, explain, format_explain_txt, format_txt, format_txt_focus_conn,
     ingress_allowed,
 };
 pub use anp::{
