@@ -3,32 +3,31 @@
 //!
 //! Inputs: `examples/netpol` and netpol-analyzer's test dirs in `../shared` (skipped when
 //! absent), with the NetworkPolicies (and admin policies) they carry removed: the generated
-//! policies replace them. Two probe pods are added, as in a real cluster: `{dns}`, a pod with
-//! the DNS labels in the DNS namespace, and `probe`, an unlabelled pod in a namespace of its
-//! own (both namespaces have no policy; the DNS namespace is `kubeguard-dns` when the inputs
-//! have workloads in `kube-system`). What the map must show, precisely:
+//! policies replace them. Two probe pods are added, as in a real cluster: `dns-probe`, a pod
+//! with the DNS labels in the DNS namespace, and `probe`, an unlabelled pod in a namespace of
+//! its own. "Managed" workloads are the inputs outside system namespaces (which get no
+//! policy); "unmanaged" pods are the probes and the inputs in system namespaces; "DNS pods"
+//! are the unmanaged pods with the DNS labels in the DNS namespace. What the map must show,
+//! for every pair with a managed workload on at least one side:
 //!
-//! - workload => workload (both from the inputs): exactly the inferred connections, with
-//!   their ports;
+//! - workload => workload: exactly the inferred connections, with their ports, plus for an
+//!   unmanaged source the ports exposed below;
 //! - `0.0.0.0-255.255.255.255[External] => w`: exactly the ports inferred from `{external}`
 //!   (LoadBalancer, NodePort, externalIPs), the only ipBlock-free source the policies admit;
-//! - no workload => External: egress leaves the cluster only for DNS, which is in-cluster;
-//! - `w => dns-probe`: exactly the DNS ports, for the workloads with an inferred destination;
-//!   `w => probe`: nothing;
-//! - `probe => w` and `dns-probe => w`: exactly `{ingress-controller}` ∪ `{external}`
-//!   ports: an exposed port is open to any pod of a namespace without policies;
+//! - no managed workload => External: egress leaves the cluster only for DNS, in-cluster;
+//! - `w => <DNS pod>`: exactly the DNS ports, for the managed workloads with an inferred
+//!   destination;
+//! - `<unmanaged pod> => w`: exactly the `{ingress-controller}` ∪ `{external}` ports of `w`
+//!   (plus inferred connections): an exposed port is open to any pod;
 //! - `{ingress-controller} => w` (the analysis' model of Ingress and Route backends): exactly
 //!   the target ports those objects lead to, all of which the generation allowed.
-//!
-//! Connections among the probes, the ingress controller and outside addresses (no input
-//! workload on either side) are left out of the comparison.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use kubeguard_model::Object;
 use kubeguard_netpol::generate::{Generated, Options, Party, generate, to_yaml_stream};
-use kubeguard_netpol::{Cluster, ConnSet, connlist, objects_from_text, workload_of};
+use kubeguard_netpol::{Cluster, ConnSet, connlist, objects_from_text};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -105,25 +104,14 @@ fn probes(g: &Generated) -> String {
 /// Checks one example; returns the number of inferred connections.
 fn check(name: &str, mut objects: Vec<Object>) -> usize {
     objects.retain(|o| !is_policy(o));
-    // The DNS probe needs a namespace without inputs: kube-system, unless the inputs use it.
-    let mut opts = Options::default();
-    if objects
-        .iter()
-        .filter_map(workload_of)
-        .any(|w| w.namespace == opts.dns.namespace)
-    {
-        opts.dns.namespace = "kubeguard-dns".into();
-    }
-    let g = generate(&objects, &opts);
+    let g = generate(&objects, &Options::default());
     let yaml = to_yaml_stream(&g.policies);
     assert!(!yaml.contains("status"), "{name}: status in the output");
     let generated = objects_from_text("generated.yaml", &yaml);
     assert_eq!(generated.len(), g.policies.len(), "{name}: reparse");
     assert!(
-        g.workloads
-            .iter()
-            .all(|w| w.namespace != g.dns.namespace && w.namespace != PROBE_NS),
-        "{name}: the probes' namespaces must be free of inputs"
+        g.workloads.iter().all(|w| w.namespace != PROBE_NS),
+        "{name}: the probe's namespace must be free of inputs"
     );
     objects.extend(generated);
     objects.extend(objects_from_text("probes.yaml", &probes(&g)));
@@ -133,26 +121,51 @@ fn check(name: &str, mut objects: Vec<Object>) -> usize {
         .map(|c| ((c.src, c.dst), c.conns.to_string()))
         .collect();
 
-    let dns_probe = format!("{}/dns-probe[Pod]", g.dns.namespace);
+    // Managed: input workloads outside system namespaces (they get policies). Unmanaged
+    // pods: the probes and the input workloads of system namespaces.
+    let managed: Vec<String> = g
+        .workloads
+        .iter()
+        .filter(|w| !g.unmanaged.contains(&w.namespace))
+        .map(|w| w.display())
+        .collect();
     let probe = format!("{PROBE_NS}/probe[Pod]");
-    let inputs: Vec<String> = g.workloads.iter().map(|w| w.display()).collect();
-    let mut want: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut unmanaged: Vec<String> = vec![probe];
+    let mut dns_pods: Vec<String> = Vec::new();
+    for w in &cluster.workloads {
+        let d = w.display();
+        if managed.contains(&d) {
+            continue;
+        }
+        if w.namespace == g.dns.namespace
+            && g.dns.labels.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+        {
+            dns_pods.push(d.clone());
+        }
+        if !unmanaged.contains(&d) {
+            unmanaged.push(d);
+        }
+    }
+    assert!(!dns_pods.is_empty(), "{name}: no DNS pod");
+    let mut want: BTreeMap<(String, String), ConnSet> = BTreeMap::new();
+    let mut add = |s: &str, d: &str, c: &ConnSet| {
+        want.entry((s.to_string(), d.to_string()))
+            .or_default()
+            .union_with(c);
+    };
     let mut exposed: BTreeMap<String, ConnSet> = BTreeMap::new();
     let mut inferred_ic: BTreeMap<String, ConnSet> = BTreeMap::new();
     for c in &g.connections {
         let (src, dst) = (g.party_name(c.src), g.party_name(c.dst));
         match (c.src, c.dst) {
-            (Party::Workload(_), Party::Workload(_)) => {
-                want.insert((src, dst), c.conns.to_string());
-            }
+            (Party::Workload(_), Party::Workload(_)) => add(&src, &dst, &c.conns),
             (Party::Workload(_), Party::Dns) => {
-                want.insert((src, dns_probe.clone()), c.conns.to_string());
+                for d in &dns_pods {
+                    add(&src, d, &c.conns);
+                }
             }
             (Party::External, Party::Workload(_)) => {
-                want.insert(
-                    ("0.0.0.0-255.255.255.255[External]".into(), dst.clone()),
-                    c.conns.to_string(),
-                );
+                add("0.0.0.0-255.255.255.255[External]", &dst, &c.conns);
                 exposed.entry(dst).or_default().union_with(&c.conns);
             }
             (Party::IngressController, Party::Workload(_)) => {
@@ -163,13 +176,16 @@ fn check(name: &str, mut objects: Vec<Object>) -> usize {
         }
     }
     for (dst, conns) in &exposed {
-        want.insert((probe.clone(), dst.clone()), conns.to_string());
-        want.insert((dns_probe.clone(), dst.clone()), conns.to_string());
+        for u in &unmanaged {
+            if u != dst {
+                add(u, dst, conns);
+            }
+        }
     }
     // The analysis' ingress controller: the target ports of Ingress / Route backends.
     for t in &cluster.ingress_targets {
         let dst = cluster.workloads[t.workload].display();
-        if !inputs.contains(&dst) {
+        if !managed.contains(&dst) {
             continue;
         }
         let allowed = inferred_ic.get(&dst).cloned().unwrap_or_default();
@@ -178,18 +194,19 @@ fn check(name: &str, mut objects: Vec<Object>) -> usize {
             "{name}: the ingress controller reaches {dst} on {} but only {allowed} was inferred",
             t.conns
         );
-        if !t.conns.is_empty() {
-            want.insert(("{ingress-controller}".into(), dst), t.conns.to_string());
-        }
+        add("{ingress-controller}", &dst, &t.conns);
     }
-    // Connections between the probes and the outside are none of the policies' business.
+    // Connections without a managed workload on either side are none of the policies'
+    // business.
+    let is_managed = |p: &String| managed.contains(p);
     let got_lines: Vec<String> = map
         .iter()
-        .filter(|((s, d), _)| inputs.contains(s) || inputs.contains(d))
+        .filter(|((s, d), _)| is_managed(s) || is_managed(d))
         .map(|((s, d), c)| format!("{s} => {d} : {c}"))
         .collect();
     let want_lines: Vec<String> = want
         .iter()
+        .filter(|((s, d), c)| !c.is_empty() && (is_managed(s) || is_managed(d)))
         .map(|((s, d), c)| format!("{s} => {d} : {c}"))
         .collect();
     assert_eq!(got_lines, want_lines, "{name}: map != inferred");

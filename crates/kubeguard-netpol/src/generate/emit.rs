@@ -335,6 +335,9 @@ pub(super) fn policies(
     };
     let mut out = Vec::new();
     for (ns, (explicit, members)) in namespaces {
+        if generated.unmanaged.contains(ns) {
+            continue;
+        }
         let name = if explicit {
             format!("default-deny-in-namespace-{ns}")
         } else {

@@ -141,6 +141,19 @@ pub struct Generated {
     pub notes: Vec<Note>,
     /// The DNS target the policies allow.
     pub dns: DnsTarget,
+    /// Namespaces with workloads that get no policy (system namespaces, see
+    /// [`is_system_namespace`]).
+    pub unmanaged: BTreeSet<String>,
+}
+
+/// Whether `ns` is left without policies: `kube-system`, `kube-public`, `kube-node-lease`,
+/// `openshift-*`, and the DNS namespace. Their components need connections the manifests do
+/// not show (the API server, upstream resolvers, nodes); a default deny there breaks the
+/// cluster.
+pub fn is_system_namespace(ns: &str, dns: &DnsTarget) -> bool {
+    matches!(ns, "kube-system" | "kube-public" | "kube-node-lease")
+        || ns.starts_with("openshift-")
+        || ns == dns.namespace
 }
 
 impl Generated {
@@ -723,7 +736,8 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
         })
     });
 
-    // DNS for every workload with a destination.
+    // DNS for every workload with a destination (outside system namespaces, which get no
+    // policy).
     let mut egress_count: BTreeMap<usize, usize> = BTreeMap::new();
     for (s, d) in b.conns.keys() {
         if let (Party::Workload(i), Party::Workload(_)) = (s, d) {
@@ -733,7 +747,22 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
     let mut dns = ConnSet::none();
     dns.add_range(Protocol::Udp, opts.dns.port, opts.dns.port);
     dns.add_range(Protocol::Tcp, opts.dns.port, opts.dns.port);
+    let mut unmanaged = BTreeSet::new();
+    for i in 0..b.gws.len() {
+        let (ns, obj) = (b.gws[i].w.namespace.clone(), b.gws[i].obj);
+        if is_system_namespace(&ns, &opts.dns) && unmanaged.insert(ns.clone()) {
+            b.note(
+                Some((obj, obj.anchor_span())),
+                format!(
+                    "namespace {ns}: no policy generated (a system namespace; its workloads need connections the manifests do not show)"
+                ),
+            );
+        }
+    }
     for (i, n) in egress_count {
+        if unmanaged.contains(&b.gws[i].w.namespace) {
+            continue;
+        }
         let ev = Evidence {
             what: "name resolution".into(),
             object: describe(b.gws[i].obj),
@@ -761,6 +790,7 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
         policies: Vec::new(),
         notes: b.notes.into_iter().collect(),
         dns: opts.dns.clone(),
+        unmanaged,
     };
     connections.sort_by_cached_key(|c| (generated.party_name(c.src), generated.party_name(c.dst)));
     generated.connections = connections;

@@ -329,3 +329,31 @@ fn output_is_deterministic() {
             .starts_with("{\n  \"apiVersion\": \"v1\",\n  \"items\": [")
     );
 }
+
+#[test]
+fn system_namespaces_get_no_policy() {
+    let objs = objects_from_text(
+        "s.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, args: ['--metrics=metrics.kube-system:443']}]}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: metrics, namespace: kube-system}\nspec:\n  template:\n    metadata: {labels: {app: metrics}}\n    spec: {containers: [{name: c, env: [{name: X, value: 'web.shop:80'}]}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: metrics, namespace: kube-system}\nspec: {selector: {app: metrics}, ports: [{port: 443, targetPort: 4443}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n",
+    );
+    let g = generate(&objs, &Options::default());
+    assert_eq!(
+        lines(&g),
+        [
+            "kube-system/metrics[Deployment] => shop/web[Deployment] : TCP 80",
+            "shop/web[Deployment] => kube-system/metrics[Deployment] : TCP 4443",
+            "shop/web[Deployment] => {dns} : TCP 53,UDP 53",
+        ]
+    );
+    assert_eq!(g.unmanaged, BTreeSet::from(["kube-system".to_string()]));
+    assert!(g.policies.iter().all(|p| p.namespace == "shop"));
+    assert!(is_system_namespace("openshift-dns", &DnsTarget::default()));
+    assert!(!is_system_namespace("shop", &DnsTarget::default()));
+    assert!(
+        g.notes.iter().any(|n| n
+            .message
+            .starts_with("namespace kube-system: no policy generated")),
+        "{:?}",
+        g.notes
+    );
+}
