@@ -290,8 +290,11 @@ struct PairCache {
 /// A table entry not computed yet.
 const UNSET: u32 = u32::MAX;
 
-/// Largest number of table entries (classes × pods, per direction) kept.
-const MAX_TABLE: usize = 1 << 25;
+/// Largest number of table entries (classes × pods, per direction) kept (64 MiB).
+const MAX_TABLE: usize = 1 << 24;
+
+/// Largest number of memo entries kept; the memo starts over beyond it.
+const MAX_MEMO: usize = 1 << 22;
 
 /// FxHash-style hasher for the small integer keys of the memo.
 #[derive(Default, Clone, Copy)]
@@ -639,6 +642,9 @@ impl<'c> Analyzer<'c> {
             None => {
                 let set = self.xgress(subject, Other::Pod(j), ingress, None);
                 let id = cache.intern(set);
+                if cache.memo.len() >= MAX_MEMO {
+                    cache.memo.clear();
+                }
                 cache.memo.insert(key.clone(), id);
                 id
             }
@@ -683,6 +689,9 @@ impl<'c> Analyzer<'c> {
         }
         let set = cache.sets[e as usize].intersect(&cache.sets[i as usize]);
         let id = cache.intern(set);
+        if cache.inter.len() >= MAX_MEMO {
+            cache.inter.clear();
+        }
         cache.inter.insert((e, i), id);
         id
     }
