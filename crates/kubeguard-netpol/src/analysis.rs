@@ -841,13 +841,17 @@ impl<'c> Analyzer<'c> {
                 }
             }
             if tracing {
-                let policy = &self.cluster.policies[nps[0]];
-                record(
-                    &pass.subtract(&np_allowed),
-                    Verdict::Denied,
-                    Layer::NetworkPolicy,
-                    RuleSrc::Np(policy, None, ingress),
-                );
+                // Every selecting policy denies what none of them allows.
+                let denied = pass.subtract(&np_allowed);
+                for &pi in nps {
+                    let policy = &self.cluster.policies[pi];
+                    record(
+                        &denied,
+                        Verdict::Denied,
+                        Layer::NetworkPolicy,
+                        RuleSrc::Np(policy, None, ingress),
+                    );
+                }
             }
             allowed.union_with(&np_allowed);
             return allowed;
@@ -1336,7 +1340,9 @@ pub struct PairExplanation {
     pub dst: String,
     /// Allowed connections (possibly empty).
     pub allowed: ConnSet,
-    /// The decisions, each on a disjoint part of the connections of its direction.
+    /// The decisions, egress then ingress. Within a direction they cover disjoint parts of
+    /// the connections, except that every NetworkPolicy selecting the pod is listed for what
+    /// none of them allows.
     pub reasons: Vec<Reason>,
 }
 
