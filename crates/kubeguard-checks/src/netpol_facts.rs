@@ -7,6 +7,7 @@
 //! `Egress` when the policy has an `egress` section. A policy whose pod selector is invalid
 //! selects nothing.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use kubeguard_model::{Context, Object, Selector};
@@ -100,10 +101,25 @@ impl Policy {
     }
 }
 
-/// The `networking.k8s.io/v1` NetworkPolicies of `ctx`, in load order, read once per context.
-pub fn policies(ctx: &Context) -> Arc<Vec<Policy>> {
+/// The NetworkPolicies of a context, by namespace.
+#[derive(Debug, Default)]
+pub struct Policies {
+    by_namespace: HashMap<String, Vec<Policy>>,
+}
+
+impl Policies {
+    /// The policies of `namespace`, in load order.
+    pub fn in_namespace(&self, namespace: &str) -> &[Policy] {
+        self.by_namespace.get(namespace).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The `networking.k8s.io/v1` NetworkPolicies of `ctx`, read once per context.
+pub fn policies(ctx: &Context) -> Arc<Policies> {
     ctx.derived("netpol-facts", || {
-        ctx.of_kind("NetworkPolicy")
+        let mut by_namespace: HashMap<String, Vec<Policy>> = HashMap::new();
+        let all = ctx
+            .of_kind("NetworkPolicy")
             .filter(|o| o.api_version == "networking.k8s.io/v1")
             .filter_map(|o| {
                 let index = ctx.index_of(o)?;
@@ -120,8 +136,11 @@ pub fn policies(ctx: &Context) -> Arc<Vec<Policy>> {
                     ingress,
                     egress,
                 })
-            })
-            .collect()
+            });
+        for p in all {
+            by_namespace.entry(p.namespace.clone()).or_default().push(p);
+        }
+        Policies { by_namespace }
     })
 }
 

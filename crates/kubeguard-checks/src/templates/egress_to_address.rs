@@ -152,7 +152,11 @@ impl CheckFn for Check {
         }
         let all = policies(ctx);
         let mut isolated = false;
-        for p in all.iter().filter(|p| p.egress && p.selects(obj)) {
+        for p in all
+            .in_namespace(obj.namespace_or_default())
+            .iter()
+            .filter(|p| p.egress && p.selects(obj))
+        {
             isolated = true;
             let np = p.object(ctx);
             for (i, rule) in rules(np, Direction::Egress) {

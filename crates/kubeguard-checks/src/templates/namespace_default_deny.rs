@@ -107,9 +107,8 @@ impl Check {
     /// Whether `namespace` has a default-deny policy for the direction.
     fn has_default_deny(&self, ctx: &Context, namespace: &str) -> bool {
         let dir = self.direction;
-        policies(ctx).iter().any(|p| {
-            p.namespace == namespace
-                && p.selects_all()
+        policies(ctx).in_namespace(namespace).iter().any(|p| {
+            p.selects_all()
                 && p.isolates(dir)
                 && !rules(p.object(ctx), dir)
                     .any(|(_, r)| peers(r, dir).is_none() && r.get("ports").is_none_or(is_empty))

@@ -15,6 +15,8 @@
 //!   their nearest existing parent);
 //! - `networkpolicy has invalid podSelector: <error>`, pointing at the same place.
 
+use std::collections::HashMap;
+
 use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
 use kubeguard_model::{Context, Object, ObjectMemo, Selector, WorkloadKind};
 
@@ -65,10 +67,19 @@ impl CheckFn for Check {
             _ => "spec.template.metadata.labels",
         };
         let field = locate_in(obj, labels_path);
-        for np in ctx.of_kind("NetworkPolicy") {
-            if np.api_version != "networking.k8s.io/v1" || np.namespace != obj.namespace {
-                continue;
+        let by_namespace = ctx.derived("non-isolated-pod/policies", || {
+            let mut map: HashMap<Option<String>, Vec<usize>> = HashMap::new();
+            for np in ctx.of_kind("NetworkPolicy") {
+                if np.api_version == "networking.k8s.io/v1"
+                    && let Some(i) = ctx.index_of(np)
+                {
+                    map.entry(np.namespace.clone()).or_default().push(i);
+                }
             }
+            map
+        });
+        for &i in by_namespace.get(&obj.namespace).map_or(&[][..], Vec::as_slice) {
+            let np = &ctx.objects[i];
             let selector = self.selectors.get_or_compute(ctx, np, || {
                 np.root
                     .path(&["spec", "podSelector"])

@@ -267,6 +267,11 @@ impl Risk {
     }
 
     /// The requests of a rule risk; `None` for wildcard and subject risks.
+    /// Whether the risk is found in what Roles and ClusterRoles grant (not only in bindings).
+    fn reads_roles(self) -> bool {
+        self.probes().is_some() || self == Risk::Wildcard
+    }
+
     fn probes(self) -> Option<&'static [Probe]> {
         Some(match self {
             Risk::SecretsClusterRead => SECRETS,
@@ -442,6 +447,48 @@ fn resolve(ctx: &Context) -> Resolved {
     out
 }
 
+/// What each Role and ClusterRole of a context grants that one of the risks flags, by object
+/// index: every role is read once for all the checks of this template.
+fn role_hits(ctx: &Context) -> Arc<HashMap<usize, Vec<(Risk, Diagnostic)>>> {
+    ctx.derived("rbac-risk/role-hits", || {
+        ctx.of_kind("Role")
+            .chain(ctx.of_kind("ClusterRole"))
+            .filter_map(|o| {
+                let role = Role::from_object(o, 0, false)?;
+                let hits = Risk::ALL
+                    .iter()
+                    .filter(|r| r.reads_roles())
+                    .flat_map(|&r| role_diagnostics(r, &role).into_iter().map(move |d| (r, d)))
+                    .collect();
+                Some((ctx.index_of(o)?, hits))
+            })
+            .collect()
+    })
+}
+
+/// What `role` grants that `risk` flags.
+fn role_diagnostics(risk: Risk, role: &Role) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if risk == Risk::SecretsClusterRead && role.kind != RoleKind::ClusterRole {
+        return out;
+    }
+    for rule in &role.rules {
+        let Some((key, index, what)) = rule_hit(risk, &rule.policy) else {
+            continue;
+        };
+        out.push(Diagnostic::new(
+            format!(
+                "{} {} grants {what}, which lets a subject bound to it {}",
+                role.label(),
+                rule.field,
+                risk.consequence()
+            ),
+            rule.item(key, index),
+        ));
+    }
+    out
+}
+
 struct Check {
     risk: Risk,
 }
@@ -451,26 +498,21 @@ fn at(location: Option<&Location>) -> String {
 }
 
 impl Check {
-    fn check_role(&self, obj: &Object, out: &mut Vec<Diagnostic>) {
-        let Some(role) = Role::from_object(obj, 0, false) else {
-            return;
-        };
-        if self.risk == Risk::SecretsClusterRead && role.kind != RoleKind::ClusterRole {
-            return;
-        }
-        for rule in &role.rules {
-            let Some((key, index, what)) = rule_hit(self.risk, &rule.policy) else {
-                continue;
-            };
-            out.push(Diagnostic::new(
-                format!(
-                    "{} {} grants {what}, which lets a subject bound to it {}",
-                    role.label(),
-                    rule.field,
-                    self.risk.consequence()
-                ),
-                rule.item(key, index),
-            ));
+    fn check_role(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
+        let hits = role_hits(ctx);
+        match ctx.index_of(obj) {
+            Some(i) => out.extend(
+                hits.get(&i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(r, _)| *r == self.risk)
+                    .map(|(_, d)| d.clone()),
+            ),
+            None => {
+                if let Some(role) = Role::from_object(obj, 0, false) {
+                    out.extend(role_diagnostics(self.risk, &role));
+                }
+            }
         }
     }
 
@@ -653,10 +695,8 @@ fn subject_field(obj: &Object, index: usize) -> FieldRef {
 impl CheckFn for Check {
     fn check(&self, ctx: &Context, obj: &Object, out: &mut Vec<Diagnostic>) {
         match obj.kind.as_str() {
-            "Role" | "ClusterRole"
-                if self.risk.probes().is_some() || self.risk == Risk::Wildcard =>
-            {
-                self.check_role(obj, out);
+            "Role" | "ClusterRole" if self.risk.reads_roles() => {
+                self.check_role(ctx, obj, out);
             }
             "RoleBinding" | "ClusterRoleBinding" => self.check_binding(ctx, obj, out),
             _ => {}
