@@ -333,6 +333,15 @@ pub(super) fn policies(
         }
         Some(Doc::map(e))
     };
+    // The connections of each workload, either side, in order.
+    let mut by_workload: BTreeMap<usize, Vec<&super::InferredConnection>> = BTreeMap::new();
+    for c in &generated.connections {
+        for p in [c.src, c.dst] {
+            if let Party::Workload(i) = p {
+                by_workload.entry(i).or_default().push(c);
+            }
+        }
+    }
     let mut out = Vec::new();
     for (ns, (explicit, members)) in namespaces {
         if generated.unmanaged.contains(ns) {
@@ -370,13 +379,13 @@ pub(super) fn policies(
             let mut ingress = Vec::new();
             let mut egress = Vec::new();
             // Ports open to anyone need no rule for the ingress controller.
-            let external = generated
-                .connections
+            let mine = by_workload.get(&i).map_or(&[][..], Vec::as_slice);
+            let external = mine
                 .iter()
                 .find(|c| c.src == Party::External && c.dst == me)
                 .map(|c| c.conns.clone())
                 .unwrap_or_default();
-            for c in &generated.connections {
+            for c in mine {
                 let conns = if c.src == Party::IngressController && c.dst == me {
                     c.conns.subtract(&external)
                 } else {

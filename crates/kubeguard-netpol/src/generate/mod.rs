@@ -549,6 +549,7 @@ fn texts_of<'a>(
 /// its stable pod labels, plus `DoesNotExist` (or a label put back) for every other workload
 /// they would also match. Also returns the workloads with the very same labels (no selector
 /// can tell them apart).
+/// `gws` must be sorted by namespace.
 fn unique_selector(gws: &[Gw], i: usize) -> (Selector, Vec<usize>) {
     let me = &gws[i].w;
     let mut labels: Labels = me
@@ -569,8 +570,11 @@ fn unique_selector(gws: &[Gw], i: usize) -> (Selector, Vec<usize>) {
             .chain(absent.iter().map(|k| Requirement::DoesNotExist(k.clone())))
             .collect(),
     };
-    for (j, other) in gws.iter().enumerate() {
-        if j == i || other.w.namespace != me.namespace {
+    // The workloads are sorted by namespace: only those of `me`'s namespace are compared.
+    let lo = gws.partition_point(|g| g.w.namespace < me.namespace);
+    let hi = gws.partition_point(|g| g.w.namespace <= me.namespace);
+    for (j, other) in gws.iter().enumerate().take(hi).skip(lo) {
+        if j == i {
             continue;
         }
         if !sel(&labels, &absent).matches_labels(&other.w.labels) {
