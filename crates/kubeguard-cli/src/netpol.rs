@@ -14,8 +14,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use kubeguard_engine::InputError;
 use kubeguard_netpol::{
-    Cluster, Connection, DiffFormat, Graph, connlist, diff, format_csv, format_diff, format_dot,
-    format_json, format_md, format_txt,
+    Cluster, ConnSet, Connection, ConnlistOptions, DiffFormat, Direction, Graph, connlist,
+    connlist_report_txt, connlist_with, diff, explain, format_csv, format_diff, format_dot,
+    format_explain_txt, format_json, format_md,
 };
 use serde_json::json;
 
@@ -70,6 +71,34 @@ pub struct MapArgs {
     #[arg(long, value_enum, default_value_t = MapFormat::Txt)]
     pub format: MapFormat,
 
+    /// Only connections to or from these workloads (`name` or `ns/name`;
+    /// `ingress-controller` for the ingress controller). Repeatable or comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "WORKLOAD")]
+    pub focus_workload: Vec<String>,
+
+    /// With --focus-workload: only connections whose other end is one of these workloads.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "WORKLOAD",
+        requires = "focus_workload"
+    )]
+    pub focus_workload_peer: Vec<String>,
+
+    /// With --focus-workload: only connections into (`ingress`) or out of (`egress`) them.
+    #[arg(long, value_name = "DIRECTION", value_parser = parse_direction, requires = "focus_workload")]
+    pub focus_direction: Option<Direction>,
+
+    /// Only pairs that allow this connection, `protocol-port` (`tcp-80`, `udp-53`); the txt
+    /// output then lists the pairs under `Permitted connections on TCP 80:`.
+    #[arg(long, value_name = "PROTO-PORT", value_parser = parse_focus_conn)]
+    pub focus_conn: Option<ConnSet>,
+
+    /// Explain every pair (allowed or not): which policy, rule, file and line decided each
+    /// part of its connections (txt only).
+    #[arg(long)]
+    pub explain: bool,
+
     /// Skip paths matching these globs (`**` supported).
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     pub ignore_paths: Vec<String>,
@@ -77,6 +106,27 @@ pub struct MapArgs {
     /// How inputs are read and rendered.
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+fn parse_direction(s: &str) -> Result<Direction, String> {
+    Direction::parse(&s.to_ascii_lowercase())
+        .ok_or_else(|| format!("`{s}`: expected `ingress` or `egress`"))
+}
+
+fn parse_focus_conn(s: &str) -> Result<ConnSet, String> {
+    ConnSet::parse_focus(s)
+        .ok_or_else(|| format!("`{s}`: expected protocol-port, e.g. `tcp-80` or `udp-53`"))
+}
+
+impl MapArgs {
+    fn options(&self) -> ConnlistOptions {
+        ConnlistOptions {
+            focus_workloads: self.focus_workload.clone(),
+            focus_workload_peers: self.focus_workload_peer.clone(),
+            focus_direction: self.focus_direction,
+            focus_conn: self.focus_conn.clone(),
+        }
+    }
 }
 
 /// Formats of the connectivity diff.
@@ -135,18 +185,22 @@ pub fn run(cmd: &NetpolCommand) -> Result<ExitStatus> {
     }
 }
 
-/// One configuration: its cluster, its workloads' names and its connections.
+/// One configuration: its workloads' names and its connections.
 struct Analyzed {
     peers: Vec<String>,
     conns: Vec<Connection>,
 }
 
-fn analyze(paths: &[String], opts: &LoadOptions, errors: &mut Vec<InputError>) -> Analyzed {
+/// Loads `paths` as one cluster (every input together, as they would be applied).
+fn cluster_of(paths: &[String], opts: &LoadOptions, errors: &mut Vec<InputError>) -> Cluster {
     let mut loaded = load(paths, opts);
-    // One cluster: every input together, as they would be applied.
     let objects = loaded.take_objects();
     errors.append(&mut loaded.errors);
-    let cluster = Cluster::from_objects(&objects);
+    Cluster::from_objects(&objects)
+}
+
+fn analyze(paths: &[String], opts: &LoadOptions, errors: &mut Vec<InputError>) -> Analyzed {
+    let cluster = cluster_of(paths, opts, errors);
     Analyzed {
         peers: cluster.workloads.iter().map(|w| w.display()).collect(),
         conns: connlist(&cluster),
@@ -173,12 +227,28 @@ fn emit(text: &str) -> Result<()> {
 }
 
 fn map(args: &MapArgs) -> Result<ExitStatus> {
+    if args.explain && args.format != MapFormat::Txt {
+        anyhow::bail!("--explain is only available with --format txt");
+    }
     let opts = LoadOptions::new(&args.input, &args.ignore_paths).map_err(anyhow::Error::msg)?;
     let mut errors = Vec::new();
-    let a = analyze(&args.paths, &opts, &mut errors);
+    let cluster = cluster_of(&args.paths, &opts, &mut errors);
     errors.sort();
+    let options = args.options();
+    let focused = options != ConnlistOptions::default();
+    let a = Analyzed {
+        // With a focus, the graph shows only the endpoints of the kept connections.
+        peers: if focused {
+            Vec::new()
+        } else {
+            cluster.workloads.iter().map(|w| w.display()).collect()
+        },
+        conns: connlist_with(&cluster, &options),
+    };
     let text = match args.format {
-        MapFormat::Txt => format_txt(&a.conns),
+        // With several networks, one section per network and the workload-to-networks map.
+        MapFormat::Txt if args.explain => format_explain_txt(&explain(&cluster, &options)),
+        MapFormat::Txt => connlist_report_txt(&cluster, &options),
         MapFormat::Csv => format_csv(&a.conns),
         MapFormat::Md => format_md(&a.conns),
         MapFormat::Dot => format_dot(&a.conns, &a.peers),

@@ -361,3 +361,117 @@ fn diff_matches_netpol_analyzer_cli_outputs() {
         );
     }
 }
+
+#[test]
+fn map_focus_options_match_netpol_analyzer() {
+    let Some(root) = conformance_root() else {
+        return;
+    };
+    let dir = root.join("tests/onlineboutique_workloads");
+    for (format, ext) in [
+        ("txt", "txt"),
+        ("csv", "csv"),
+        ("md", "md"),
+        ("dot", "dot"),
+        ("netpol-analyzer-json", "json"),
+    ] {
+        let expected = std::fs::read_to_string(root.join(format!(
+            "test_outputs/cli/onlineboutique_workloads_focus_workload_emailservice_connlist_output.{ext}"
+        )))
+        .expect("expected output");
+        let out = kubeguard()
+            .args([
+                "netpol",
+                "map",
+                "--focus-workload",
+                "emailservice",
+                "--format",
+                format,
+            ])
+            .arg(&dir)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim_end(),
+            expected.trim_end(),
+            "{format}"
+        );
+    }
+    // A focus connection lists the pairs allowing it under a header.
+    let out = kubeguard()
+        .args(["netpol", "map", "--focus-conn", "udp-52"])
+        .arg(root.join("tests/anp_banp_blog_demo"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let expected = std::fs::read_to_string(
+        root.join("test_outputs/connlist/anp_banp_blog_demo_udp-52_connlist_output.txt"),
+    )
+    .expect("expected output");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        expected.trim_end()
+    );
+}
+
+#[test]
+fn map_focus_flags_are_validated() {
+    for args in [
+        &["netpol", "map", "--focus-conn", "http", "-"][..],
+        &["netpol", "map", "--focus-direction", "ingress", "-"][..],
+        &[
+            "netpol",
+            "map",
+            "--focus-workload",
+            "web",
+            "--focus-direction",
+            "up",
+            "-",
+        ][..],
+    ] {
+        let out = kubeguard()
+            .args(args)
+            .write_stdin(APP)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    let out = kubeguard()
+        .args([
+            "netpol",
+            "map",
+            "--focus-workload",
+            "web",
+            "--focus-direction",
+            "ingress",
+            "-",
+        ])
+        .write_stdin(APP)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "shop/api[Deployment] => shop/web[Deployment] : TCP 8080\n"
+    );
+}
+
+#[test]
+fn map_explain_names_the_deciding_policy() {
+    let out = kubeguard()
+        .args(["netpol", "map", "--explain", "--focus-workload", "web", "-"])
+        .write_stdin(APP)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("web-from-api"), "{text}");
+    let out = kubeguard()
+        .args(["netpol", "map", "--explain", "--format", "csv", "-"])
+        .write_stdin(APP)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--explain"));
+}

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use kubeguard_model::Object;
-use kubeguard_netpol::{Cluster, Connection, connlist};
+use kubeguard_netpol::{Cluster, Connection, ConnlistOptions, connlist, connlist_report_txt};
 
 /// The conformance data root, `None` (with a note) when absent.
 pub fn root() -> Option<PathBuf> {
@@ -58,6 +58,8 @@ pub struct Analyzed {
     pub conns: Vec<Connection>,
     /// `ns/name[Kind]` of every workload.
     pub peers: Vec<String>,
+    /// The txt report (with one section per network when there are several).
+    pub txt: String,
 }
 
 /// Loads and analyzes one test folder.
@@ -66,6 +68,7 @@ pub fn analyze(dir: &Path) -> Analyzed {
     Analyzed {
         conns: connlist(&cluster),
         peers: cluster.workloads.iter().map(|w| w.display()).collect(),
+        txt: connlist_report_txt(&cluster, &ConnlistOptions::default()),
     }
 }
 
