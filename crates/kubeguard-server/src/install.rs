@@ -34,6 +34,28 @@ pub struct InstallOptions {
     pub timeout_seconds: u32,
     /// The certificate source.
     pub tls: Tls,
+    /// Where the API server calls from (CIDRs): the only sources the NetworkPolicy admits to
+    /// the webhook port. Empty: any source (the API server's addresses differ per cluster),
+    /// with the `ingress-from-anywhere` finding suppressed and the reason given.
+    pub api_server_cidrs: Vec<String>,
+}
+
+/// Checks a CIDR such as `10.0.0.0/16` or `fd00::/64`.
+pub fn check_cidr(cidr: &str) -> Result<(), String> {
+    let bad = || format!("`{cidr}` is not a CIDR (e.g. 10.0.0.0/16)");
+    let (addr, prefix) = cidr.split_once('/').ok_or_else(bad)?;
+    let addr: std::net::IpAddr = addr.parse().map_err(|_| bad())?;
+    let prefix: u8 = prefix.parse().map_err(|_| bad())?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    if prefix > max {
+        return Err(bad());
+    }
+    if prefix == 0 {
+        return Err(format!(
+            "`{cidr}` admits every address; leave --api-server-cidr out instead"
+        ));
+    }
+    Ok(())
 }
 
 /// The name of every object.
@@ -47,6 +69,7 @@ impl InstallOptions {
             image: image.to_string(),
             failure_policy: "Fail".into(),
             timeout_seconds: 10,
+            api_server_cidrs: Vec::new(),
             tls: Tls::SelfSigned(certs::generate(
                 NAME,
                 namespace,
@@ -213,12 +236,14 @@ pub fn manifests(o: &InstallOptions) -> Vec<Value> {
                         "image": o.image,
                         "imagePullPolicy": "IfNotPresent",
                         "args": [
-                            "serve",
-                            "--listen=0.0.0.0:8443",
-                            "--tls-cert=/etc/kubeguard/tls/tls.crt",
-                            "--tls-key=/etc/kubeguard/tls/tls.key",
-                            "--config=/etc/kubeguard/config/kubeguard.yaml",
+                            "serve".to_string(),
+                            "--listen=0.0.0.0:8443".to_string(),
+                            "--tls-cert=/etc/kubeguard/tls/tls.crt".to_string(),
+                            "--tls-key=/etc/kubeguard/tls/tls.key".to_string(),
+                            "--config=/etc/kubeguard/config/kubeguard.yaml".to_string(),
                             format!("--namespace={ns}"),
+                            // Endpoints drop the pod while it still answers.
+                            "--shutdown-delay=5s".to_string(),
                         ],
                         "ports": [{"name": "https", "containerPort": 8443, "protocol": "TCP"}],
                         "readinessProbe": {
@@ -274,17 +299,36 @@ pub fn manifests(o: &InstallOptions) -> Vec<Value> {
             "selector": {"matchLabels": selector},
         },
     }));
+    // Nothing in or out of the namespace but what is allowed next: the webhook makes no
+    // outbound connection at all, and only its port is reachable.
     out.push(json!({
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
-        "metadata": meta(NAME),
+        "metadata": meta("default-deny"),
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
+    }));
+    let mut ingress = json!({"ports": [{"port": 8443, "protocol": "TCP"}]});
+    let mut policy_meta = meta(NAME);
+    if o.api_server_cidrs.is_empty() {
+        policy_meta["annotations"] = json!({
+            "ignore-check.kube-linter.io/ingress-from-anywhere": "the API server calls the webhook from addresses that differ per cluster; narrow with `kubeguard install webhook --api-server-cidr`",
+        });
+    } else {
+        ingress["from"] = o
+            .api_server_cidrs
+            .iter()
+            .map(|c| json!({"ipBlock": {"cidr": c}}))
+            .collect();
+    }
+    out.push(json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": policy_meta,
         "spec": {
             "podSelector": {"matchLabels": selector},
-            "policyTypes": ["Ingress", "Egress"],
-            // The API server (and kubelet probes) may come from outside the pod network: the
-            // webhook port is open, nothing else; the webhook makes no outbound connection.
-            "ingress": [{"ports": [{"port": 8443, "protocol": "TCP"}]}],
-            "egress": [],
+            "policyTypes": ["Ingress"],
+            // The API server and the kubelet's probes reach the webhook port.
+            "ingress": [ingress],
         },
     }));
     let mut client = json!({
@@ -520,6 +564,7 @@ mod tests {
                 "Service",
                 "PodDisruptionBudget",
                 "NetworkPolicy",
+                "NetworkPolicy",
                 "ValidatingWebhookConfiguration"
             ]
         );
@@ -534,6 +579,25 @@ mod tests {
             .and_then(|n| n.as_str())
             .expect("config");
         assert_eq!(config, DEFAULT_CONFIG);
+    }
+
+    #[test]
+    fn api_server_cidrs_narrow_the_ingress_rule() {
+        let o = InstallOptions {
+            api_server_cidrs: vec!["10.0.0.0/16".into()],
+            ..InstallOptions::self_signed("kubeguard", "img:1").expect("certs")
+        };
+        let text = render(&o);
+        assert!(
+            text.contains("  - from:\n    - ipBlock:\n        cidr: \"10.0.0.0/16\"\n"),
+            "{text}"
+        );
+        assert!(!text.contains("ingress-from-anywhere"));
+        assert!(check_cidr("10.0.0.0/16").is_ok());
+        assert!(check_cidr("fd00::/64").is_ok());
+        assert!(check_cidr("10.0.0.0").is_err());
+        assert!(check_cidr("10.0.0.0/33").is_err());
+        assert!(check_cidr("0.0.0.0/0").is_err());
     }
 
     #[test]

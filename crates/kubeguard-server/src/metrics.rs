@@ -142,7 +142,7 @@ impl Metrics {
         let name = "kubeguard_admission_duration_seconds";
         let _ = writeln!(
             out,
-            "# HELP {name} Time from a complete request body to the answer.\n# TYPE {name} histogram"
+            "# HELP {name} Time from the request headers to the answer.\n# TYPE {name} histogram"
         );
         let mut cumulative = 0;
         for (i, b) in BUCKETS.iter().enumerate() {

@@ -311,6 +311,17 @@ pub fn query_timeout(query: Option<&str>) -> Option<Duration> {
     let value = query?
         .split('&')
         .find_map(|kv| kv.strip_prefix("timeout="))?;
+    parse_duration(value).filter(|d| !d.is_zero())
+}
+
+/// A Go-style duration of whole units: `10s`, `1m30s`, `500ms`, `2h`; `0` is zero.
+pub fn parse_duration(value: &str) -> Option<Duration> {
+    if value == "0" {
+        return Some(Duration::ZERO);
+    }
+    if value.is_empty() {
+        return None;
+    }
     let mut total = Duration::ZERO;
     let mut rest = value;
     while !rest.is_empty() {
@@ -330,7 +341,7 @@ pub fn query_timeout(query: Option<&str>) -> Option<Duration> {
         total = total.checked_add(d)?;
         rest = &rest[unit_len..];
     }
-    (!total.is_zero()).then_some(total)
+    Some(total)
 }
 
 /// The time this request may take: the configured timeout, or less when the API server
@@ -634,6 +645,10 @@ mod tests {
         assert_eq!(query_timeout(Some("timeout=10x")), None);
         assert_eq!(query_timeout(Some("timeout=")), None);
         assert_eq!(query_timeout(None), None);
+        assert_eq!(query_timeout(Some("timeout=0s")), None);
+        assert_eq!(parse_duration("0"), Some(Duration::ZERO));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("5"), None);
         assert_eq!(
             budget(Duration::from_secs(9), Some(Duration::from_secs(2))),
             Duration::from_millis(1800)

@@ -205,10 +205,11 @@ impl Settings {
             match key {
                 "modes" => match value.as_map() {
                     Some(m) => {
-                        for (check, v) in m.iter() {
+                        for (key, v) in m.entries.iter() {
+                            let check = &*key.text;
                             if !checks.contains(&check) {
                                 errs.at(
-                                    v.span,
+                                    key.span,
                                     format!("`modes`: check `{check}` does not exist (see `kubeguard checks list`)"),
                                 );
                             }
