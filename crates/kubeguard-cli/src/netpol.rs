@@ -14,9 +14,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use kubeguard_engine::InputError;
 use kubeguard_netpol::{
-    Cluster, ConnSet, Connection, ConnlistOptions, DiffFormat, Direction, Graph, connlist,
-    connlist_report_txt, connlist_with, diff, explain, format_csv, format_diff, format_dot,
-    format_explain_txt, format_json, format_md,
+    Cluster, ConnSet, ConnTable, Connection, ConnlistOptions, DiffFormat, Direction, Graph,
+    Workload, connlist, connlist_report_txt, connlist_sections, connlist_with, diff, explain,
+    format_diff, format_explain_txt,
 };
 use serde_json::json;
 
@@ -235,28 +235,27 @@ fn map(args: &MapArgs) -> Result<ExitStatus> {
     let cluster = cluster_of(&args.paths, &opts, &mut errors);
     errors.sort();
     let options = args.options();
-    let focused = options != ConnlistOptions::default();
     let a = Analyzed {
-        // With a focus, the graph shows only the endpoints of the kept connections.
-        peers: if focused {
-            Vec::new()
-        } else {
-            cluster.workloads.iter().map(|w| w.display()).collect()
-        },
+        peers: cluster
+            .workloads
+            .iter()
+            .filter(|w| drawn(&options, w))
+            .map(|w| w.display())
+            .collect(),
         conns: connlist_with(&cluster, &options),
     };
     let text = match args.format {
         // With several networks, one section per network and the workload-to-networks map.
         MapFormat::Txt if args.explain => format_explain_txt(&explain(&cluster, &options)),
         MapFormat::Txt => connlist_report_txt(&cluster, &options),
-        MapFormat::Csv => format_csv(&a.conns),
-        MapFormat::Md => format_md(&a.conns),
-        MapFormat::Dot => format_dot(&a.conns, &a.peers),
+        MapFormat::Csv => table(&cluster, &options, &a.conns, |t| t.csv()),
+        MapFormat::Md => table(&cluster, &options, &a.conns, |t| t.md()),
+        MapFormat::Dot => graph(&cluster, &options, &a).to_dot(),
         MapFormat::Svg => dot_to_svg(
-            &Graph::connlist(&a.conns, &a.peers).to_layout_dot(),
+            &graph(&cluster, &options, &a).to_layout_dot(),
             "connectivity graph",
         )?,
-        MapFormat::NetpolAnalyzerJson => format_json(&a.conns),
+        MapFormat::NetpolAnalyzerJson => table(&cluster, &options, &a.conns, |t| t.json()),
         MapFormat::Json => {
             let doc = json!({
                 "version": 1,
@@ -281,6 +280,51 @@ fn map(args: &MapArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Error
     })
+}
+
+/// Whether the graph draws a workload that has no connection: every workload, or with
+/// focus workloads only those and their focus peers (as netpol-analyzer).
+fn drawn(options: &ConnlistOptions, w: &Workload) -> bool {
+    let named = |list: &[String]| {
+        list.iter()
+            .any(|f| *f == w.name || *f == format!("{}/{}", w.namespace, w.name))
+    };
+    options.focus_workloads.is_empty()
+        || named(&options.focus_workloads)
+        || named(&options.focus_workload_peers)
+}
+
+/// The connectivity graph; with several networks, grouped by network as netpol-analyzer
+/// draws it.
+fn graph(cluster: &Cluster, options: &ConnlistOptions, a: &Analyzed) -> Graph {
+    if cluster.networks.enabled {
+        Graph::connlist_networks(&connlist_sections(cluster, options), cluster, &|w| {
+            drawn(options, w)
+        })
+    } else {
+        Graph::connlist(&a.conns, &a.peers)
+    }
+}
+
+/// A csv/md/json table as netpol-analyzer prints it: with a `network` column when the input
+/// uses several networks, without the connections column under a focus connection.
+fn table(
+    cluster: &Cluster,
+    options: &ConnlistOptions,
+    conns: &[Connection],
+    render: impl Fn(&ConnTable) -> String,
+) -> String {
+    let sections;
+    let mut t = if cluster.networks.enabled {
+        sections = connlist_sections(cluster, options);
+        ConnTable::with_networks(&sections)
+    } else {
+        ConnTable::new(conns)
+    };
+    if options.focus_conn.is_some() {
+        t = t.pairs_only();
+    }
+    render(&t)
 }
 
 fn diff_cmd(args: &DiffArgs) -> Result<ExitStatus> {

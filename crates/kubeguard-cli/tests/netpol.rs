@@ -475,3 +475,55 @@ fn map_explain_names_the_deciding_policy() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--explain"));
 }
+
+#[test]
+fn map_formats_with_several_networks_match_netpol_analyzer() {
+    let Some(root) = conformance_root() else {
+        return;
+    };
+    let dir = root.join("tests/nad_test_4");
+    for (extra, stem) in [
+        (&["--focus-conn", "tcp-80"][..], "nad_test_4_tcp-80"),
+        (
+            &[
+                "--focus-workload",
+                "pod2",
+                "--focus-direction",
+                "ingress",
+                "--focus-workload-peer",
+                "pod3",
+                "--focus-conn",
+                "tcp-80",
+            ][..],
+            "nad_test_4_focus_workload_pod2_ingress_with_pod3_tcp-80",
+        ),
+        (&[][..], "nad_test_4"),
+    ] {
+        for (format, ext) in [
+            ("txt", "txt"),
+            ("csv", "csv"),
+            ("md", "md"),
+            ("dot", "dot"),
+            ("netpol-analyzer-json", "json"),
+        ] {
+            let expected = root.join(format!(
+                "test_outputs/connlist/{stem}_connlist_output.{ext}"
+            ));
+            let Ok(expected) = std::fs::read_to_string(expected) else {
+                continue;
+            };
+            let out = kubeguard()
+                .args(["netpol", "map", "--format", format])
+                .args(extra)
+                .arg(&dir)
+                .output()
+                .expect("runs");
+            assert_eq!(out.status.code(), Some(0), "{stem}.{ext}");
+            assert_eq!(
+                sorted_lines(&String::from_utf8_lossy(&out.stdout)),
+                sorted_lines(&expected),
+                "{stem}.{ext}"
+            );
+        }
+    }
+}

@@ -36,8 +36,8 @@ pub use model::{
 };
 pub use networks::{Networks, PrimaryNetwork};
 pub use render::{
-    DiffFormat, Graph, INGRESS_CONTROLLER, PeerName, format_csv, format_diff, format_dot,
-    format_json, format_md, peer_name,
+    ConnTable, DiffFormat, Graph, INGRESS_CONTROLLER, PeerName, format_csv, format_diff,
+    format_dot, format_json, format_md, peer_name,
 };
 
 /// Computes the connlist of a set of objects in netpol-analyzer's txt format.

@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
-use crate::analysis::Connection;
+use crate::analysis::{Connection, NetworkKind, NetworkSection};
 use crate::diff::{ConnDiff, DiffEntry, DiffKind};
 use crate::ip::IpRange;
+use crate::model::{Cluster, Workload};
+use crate::networks::PrimaryNetwork;
 
 /// The ingress controller's name as a connection source.
 pub const INGRESS_CONTROLLER: &str = "{ingress-controller}";
@@ -61,16 +63,146 @@ pub fn peer_name(display: &str) -> PeerName<'_> {
     }
 }
 
+/// `name[Kind]` of `ns/name[Kind]`.
+fn name_part(display: &str) -> &str {
+    display.split_once('/').map_or(display, |(_, n)| n)
+}
+
 /// The display name of external ranges.
 pub fn ip_name(ranges: &[IpRange]) -> String {
     let parts: Vec<String> = ranges.iter().map(IpRange::to_string).collect();
     format!("{}{EXTERNAL_SUFFIX}", parts.join(","))
 }
 
-fn sorted(conns: &[Connection]) -> Vec<&Connection> {
-    let mut v: Vec<&Connection> = conns.iter().collect();
-    v.sort_by(|a, b| (&a.src, &a.dst).cmp(&(&b.src, &b.dst)));
-    v
+/// The connections as the csv, md and json formats list them: sorted by source then
+/// destination, optionally with the network each belongs to, optionally without the
+/// connections (netpol-analyzer's `--focus-conn` tables list the pairs only).
+#[derive(Debug, Clone)]
+pub struct ConnTable<'a> {
+    rows: Vec<(&'a Connection, Option<String>)>,
+    conn_column: bool,
+}
+
+impl<'a> ConnTable<'a> {
+    /// One network: `src`, `dst`, `conn`.
+    pub fn new(conns: &'a [Connection]) -> ConnTable<'a> {
+        ConnTable::from_rows(conns.iter().map(|c| (c, None)).collect())
+    }
+
+    /// Several networks: a `network` column too (`pod-network`, or the UDN, CUDN or NAD
+    /// name), as upstream prints them when the input uses multiple networks.
+    pub fn with_networks(sections: &'a [NetworkSection]) -> ConnTable<'a> {
+        let mut rows = Vec::new();
+        for s in sections {
+            let network = match s.kind {
+                NetworkKind::Pod => "pod-network".to_string(),
+                _ => s.name.clone(),
+            };
+            rows.extend(s.connections.iter().map(|c| (c, Some(network.clone()))));
+        }
+        ConnTable::from_rows(rows)
+    }
+
+    fn from_rows(mut rows: Vec<(&'a Connection, Option<String>)>) -> ConnTable<'a> {
+        rows.sort_by(|a, b| (&a.0.src, &a.0.dst).cmp(&(&b.0.src, &b.0.dst)));
+        ConnTable {
+            rows,
+            conn_column: true,
+        }
+    }
+
+    /// Drops the connections column (with a focus connection every pair allows the same).
+    pub fn pairs_only(mut self) -> ConnTable<'a> {
+        self.conn_column = false;
+        self
+    }
+
+    fn networks(&self) -> bool {
+        self.rows.iter().any(|r| r.1.is_some())
+    }
+
+    fn fields(&self, c: &Connection, network: Option<&String>) -> Vec<String> {
+        let mut f = vec![c.src.clone(), c.dst.clone()];
+        if self.conn_column {
+            f.push(c.conns.to_string());
+        }
+        f.extend(network.cloned());
+        f
+    }
+
+    fn header(&self) -> Vec<&'static str> {
+        let mut h = vec!["src", "dst"];
+        if self.conn_column {
+            h.push("conn");
+        }
+        if self.networks() {
+            h.push("network");
+        }
+        h
+    }
+
+    /// netpol-analyzer's csv: a header row, then one row per connection.
+    pub fn csv(&self) -> String {
+        let mut out = csv_row(&self.header());
+        for (c, n) in &self.rows {
+            let f = self.fields(c, n.as_ref());
+            out.push_str(&csv_row(&f.iter().map(String::as_str).collect::<Vec<_>>()));
+        }
+        out
+    }
+
+    /// netpol-analyzer's md table. (Upstream ends the rows of the full table with networks
+    /// with `| ` and gives its separator four cells; both are reproduced.)
+    pub fn md(&self) -> String {
+        let trailing = if self.conn_column && self.networks() {
+            " "
+        } else {
+            ""
+        };
+        let underline = match self.header().len() {
+            2 => "|-----|-----|",
+            3 => "|-----|-----|------|",
+            _ => "|-----|-----|------|------|",
+        };
+        let mut out = format!("| {} |{trailing}\n{underline}\n", self.header().join(" | "));
+        for (c, n) in &self.rows {
+            let _ = writeln!(
+                out,
+                "| {} |{trailing}",
+                self.fields(c, n.as_ref()).join(" | ")
+            );
+        }
+        out
+    }
+
+    /// netpol-analyzer's json: an array of `{"src", "dst", "conn"}` (no network; no `conn`
+    /// for pairs only), two-space indent.
+    pub fn json(&self) -> String {
+        if self.rows.is_empty() {
+            return "[]".to_string();
+        }
+        let items: Vec<String> = self
+            .rows
+            .iter()
+            .map(|(c, _)| {
+                let mut item = format!(
+                    "  {{\n    \"src\": {},\n    \"dst\": {}",
+                    json_string(&c.src),
+                    json_string(&c.dst)
+                );
+                if self.conn_column {
+                    let _ = write!(
+                        item,
+                        ",\n    \"conn\": {}",
+                        json_string(&c.conns.to_string())
+                    );
+                }
+                item.push_str("\n  }");
+                item
+            })
+            .collect();
+        format!("[\n{}\n]", items.join(",\n"))
+    }
 }
 
 /// One CSV field, quoted as Go's encoding/csv does (when it holds a comma, quote, CR or LF,
@@ -98,42 +230,17 @@ fn csv_row(fields: &[&str]) -> String {
 
 /// netpol-analyzer's connlist csv: a `src,dst,conn` header, then one row per connection.
 pub fn format_csv(conns: &[Connection]) -> String {
-    let mut out = csv_row(&["src", "dst", "conn"]);
-    for c in sorted(conns) {
-        out.push_str(&csv_row(&[&c.src, &c.dst, &c.conns.to_string()]));
-    }
-    out
+    ConnTable::new(conns).csv()
 }
 
 /// netpol-analyzer's connlist md: a `| src | dst | conn |` table.
 pub fn format_md(conns: &[Connection]) -> String {
-    let mut out = String::from("| src | dst | conn |\n|-----|-----|------|\n");
-    for c in sorted(conns) {
-        let _ = writeln!(out, "| {} | {} | {} |", c.src, c.dst, c.conns);
-    }
-    out
+    ConnTable::new(conns).md()
 }
 
 /// netpol-analyzer's connlist json: an array of `{"src", "dst", "conn"}` (two-space indent).
 pub fn format_json(conns: &[Connection]) -> String {
-    if conns.is_empty() {
-        return "[]".to_string();
-    }
-    let mut out = String::from("[\n");
-    let items: Vec<String> = sorted(conns)
-        .iter()
-        .map(|c| {
-            format!(
-                "  {{\n    \"src\": {},\n    \"dst\": {},\n    \"conn\": {}\n  }}",
-                json_string(&c.src),
-                json_string(&c.dst),
-                json_string(&c.conns.to_string())
-            )
-        })
-        .collect();
-    out.push_str(&items.join(",\n"));
-    out.push_str("\n]");
-    out
+    ConnTable::new(conns).json()
 }
 
 /// A JSON string as Go's encoding/json writes it (`<`, `>` and `&` escaped too).
@@ -187,8 +294,27 @@ struct Node {
     id: String,
     label: String,
     color: &'static str,
-    /// The namespace box it is drawn in; `None` for external ranges and the ingress controller.
-    namespace: Option<String>,
+    /// The box it is drawn in; `None` for external ranges and the ingress controller.
+    place: Option<Place>,
+}
+
+/// Where a workload is drawn.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
+    /// Its namespace's box (in the pod network).
+    Namespace(String),
+    /// The box of the primary UserDefinedNetwork of its namespace.
+    Udn(String),
+    /// Its namespace's box inside a network's box: a primary ClusterUserDefinedNetwork
+    /// (`Cudn`) or a secondary network (`Nad`), by name.
+    Network(NetworkBox, String, String),
+}
+
+/// Network boxes, in drawing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum NetworkBox {
+    Cudn,
+    Nad,
 }
 
 /// An edge of the connectivity graph.
@@ -218,19 +344,19 @@ fn node(id: &str, color: &'static str, external_color: &'static str) -> Node {
             id: id.to_string(),
             label: label.to_string(),
             color,
-            namespace: Some(namespace.to_string()),
+            place: Some(Place::Namespace(namespace.to_string())),
         },
         PeerName::Ip(_) => Node {
             id: id.to_string(),
             label: id.to_string(),
             color: external_color,
-            namespace: None,
+            place: None,
         },
         PeerName::Other => Node {
             id: id.to_string(),
             label: id.to_string(),
             color,
-            namespace: None,
+            place: None,
         },
     }
 }
@@ -270,6 +396,98 @@ impl Graph {
         for p in peers {
             if !matches!(peer_name(p), PeerName::Ip(_)) {
                 add(&mut g, p);
+            }
+        }
+        g
+    }
+
+    /// The graph of a connlist over several networks (netpol-analyzer's layout): pod-network
+    /// workloads by namespace inside a `pod network` box (when other networks are drawn),
+    /// one box per primary UDN, one box per primary CUDN and per secondary network (NAD)
+    /// holding namespace boxes; a workload on a secondary network is a node of its own there
+    /// (`ns/name[Kind]<network>`). The workloads `shown` accepts are drawn in each of their
+    /// networks, also without connections (upstream: all of them, or the focus workloads
+    /// and their focus peers).
+    pub fn connlist_networks(
+        sections: &[NetworkSection],
+        cluster: &Cluster,
+        shown: &dyn Fn(&Workload) -> bool,
+    ) -> Graph {
+        let mut g = Graph::default();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut add = |g: &mut Graph, n: Node| {
+            if seen.insert(n.id.clone()) {
+                g.nodes.push(n);
+            }
+        };
+        // (id, label, place) of a workload name in a network.
+        let placed = |name: &str, kind: NetworkKind, network: &str| -> Node {
+            let mut n = node(name, WORKLOAD_COLOR, IP_COLOR);
+            if let PeerName::Workload { namespace, label } = peer_name(name) {
+                let (ns, id, place) = match kind {
+                    NetworkKind::Pod => (namespace, name.to_string(), None),
+                    NetworkKind::Udn => {
+                        let ns = namespace.strip_suffix("[udn]").unwrap_or(namespace);
+                        (
+                            ns,
+                            format!("{ns}/{label}"),
+                            Some(Place::Udn(ns.to_string())),
+                        )
+                    }
+                    NetworkKind::Cudn => (namespace, name.to_string(), None),
+                    NetworkKind::Nad => (namespace, format!("{name}{network}"), None),
+                };
+                let place = place.unwrap_or_else(|| match kind {
+                    NetworkKind::Cudn => {
+                        Place::Network(NetworkBox::Cudn, network.to_string(), ns.to_string())
+                    }
+                    NetworkKind::Nad => {
+                        Place::Network(NetworkBox::Nad, network.to_string(), ns.to_string())
+                    }
+                    _ => Place::Namespace(ns.to_string()),
+                });
+                n.id = id;
+                n.place = Some(place);
+            }
+            n
+        };
+        for sec in sections {
+            for c in &sec.connections {
+                let src = placed(&c.src, sec.kind, &sec.name);
+                let dst = placed(&c.dst, sec.kind, &sec.name);
+                g.edges.push(Edge {
+                    src: src.id.clone(),
+                    dst: dst.id.clone(),
+                    label: c.conns.to_string(),
+                    color: CONNLIST_EDGE,
+                    font_color: CONNLIST_EDGE_FONT,
+                });
+                add(&mut g, src);
+                add(&mut g, dst);
+            }
+        }
+        {
+            let nets = &cluster.networks;
+            for (i, w) in cluster
+                .workloads
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| shown(w))
+            {
+                let name = w.display();
+                let (kind, network) = match nets.primary.get(i) {
+                    Some(PrimaryNetwork::Udn(n)) => (NetworkKind::Udn, n.as_str()),
+                    Some(PrimaryNetwork::Cudn(n)) => (NetworkKind::Cudn, n.as_str()),
+                    _ => (NetworkKind::Pod, ""),
+                };
+                let shown = match kind {
+                    NetworkKind::Udn => format!("{}[udn]/{}", w.namespace, name_part(&name)),
+                    _ => name.clone(),
+                };
+                add(&mut g, placed(&shown, kind, network));
+                for nad in nets.secondary.get(i).into_iter().flatten() {
+                    add(&mut g, placed(&name, NetworkKind::Nad, nad));
+                }
             }
         }
         g
@@ -352,26 +570,59 @@ impl Graph {
             )
         };
         let mut lines = vec!["digraph {".to_string()];
-        let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut namespaces: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut udns: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        type Boxes<'n> = BTreeMap<&'n str, Vec<String>>;
+        let mut networks: BTreeMap<(NetworkBox, &str), Boxes> = BTreeMap::new();
         let mut external = Vec::new();
         for n in &self.nodes {
-            match &n.namespace {
-                Some(ns) => groups
+            let line = format!("\t{}", node_line(n));
+            match &n.place {
+                Some(Place::Namespace(ns)) => namespaces.entry(ns).or_default().push(line),
+                Some(Place::Udn(ns)) => udns.entry(ns).or_default().push(line),
+                Some(Place::Network(b, net, ns)) => networks
+                    .entry((*b, net))
+                    .or_default()
                     .entry(ns)
                     .or_default()
-                    .push(format!("\t{}", node_line(n))),
+                    .push(line),
                 None => external.push(node_line(n)),
             }
         }
-        for (ns, mut members) in groups {
-            members.sort();
-            // Upstream's subgraph names have `_` for `-`; labels keep the namespace name.
-            let id = format!("cluster_{}[namespace]", ns.replace('-', "_"));
-            lines.push(format!("\tsubgraph {} {{", quote(&id)));
-            lines.push("\t\tcolor=\"black\"".to_string());
-            lines.push("\t\tfontcolor=\"black\"".to_string());
-            lines.extend(members);
-            lines.push(format!("\t\tlabel={}", quote(&format!("{ns}[namespace]"))));
+        // Upstream's subgraph names have `_` for `-`; labels keep the namespace name.
+        let boxes = |lines: &mut Vec<String>, groups: Boxes, suffix: &str| {
+            for (ns, mut members) in groups {
+                members.sort();
+                let id = format!("cluster_{}[{suffix}]", ns.replace('-', "_"));
+                lines.push(format!("\tsubgraph {} {{", quote(&id)));
+                lines.push("\t\tcolor=\"black\"".to_string());
+                lines.push("\t\tfontcolor=\"black\"".to_string());
+                lines.extend(members);
+                lines.push(format!("\t\tlabel={}", quote(&format!("{ns}[{suffix}]"))));
+                lines.push("\t}".to_string());
+            }
+        };
+        let wrap = !(udns.is_empty() && networks.is_empty());
+        if wrap && !namespaces.is_empty() {
+            lines.push("\tsubgraph \"cluster_pod_network\" {".to_string());
+            lines.push("\tlabel=\"pod network\"".to_string());
+            boxes(&mut lines, namespaces, "namespace");
+            lines.push("\t}".to_string());
+        } else {
+            boxes(&mut lines, namespaces, "namespace");
+        }
+        boxes(&mut lines, udns, "udn");
+        for ((b, net), groups) in networks {
+            let kind = match b {
+                NetworkBox::Cudn => "cluster-udn",
+                NetworkBox::Nad => "nad",
+            };
+            lines.push(format!(
+                "\tsubgraph {} {{",
+                quote(&format!("cluster_{net}"))
+            ));
+            lines.push(format!("\tlabel={}", quote(&format!("{net}[{kind}]"))));
+            boxes(&mut lines, groups, "namespace");
             lines.push("\t}".to_string());
         }
         external.sort();
@@ -614,4 +865,140 @@ pub fn format_diff(diff: &ConnDiff, format: DiffFormat, names: [&str; 2]) -> Str
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conns::{ConnSet, Protocol};
+
+    fn conn(src: &str, dst: &str, conns: ConnSet) -> Connection {
+        Connection {
+            src: src.to_string(),
+            dst: dst.to_string(),
+            conns,
+        }
+    }
+
+    fn ports(proto: Protocol, list: &[u16]) -> ConnSet {
+        let mut s = ConnSet::none();
+        for p in list {
+            s.add_range(proto, *p, *p);
+        }
+        s
+    }
+
+    #[test]
+    fn peer_names() {
+        assert_eq!(
+            peer_name("ns/web[Deployment]"),
+            PeerName::Workload {
+                namespace: "ns",
+                label: "web[Deployment]"
+            }
+        );
+        assert_eq!(
+            peer_name("10.0.0.0-10.255.255.255[External]"),
+            PeerName::Ip(vec![IpRange {
+                start: 10 << 24,
+                end: (11 << 24) - 1
+            }])
+        );
+        assert_eq!(peer_name(INGRESS_CONTROLLER), PeerName::Other);
+        assert_eq!(peer_name("nonsense[External]"), PeerName::Other);
+    }
+
+    #[test]
+    fn tables_sort_and_quote_like_upstream() {
+        let conns = vec![
+            conn("b/y[Pod]", "a/x[Pod]", ports(Protocol::Tcp, &[80, 443])),
+            conn("a/x[Pod]", "b/y[Pod]", ConnSet::all()),
+        ];
+        assert_eq!(
+            format_csv(&conns),
+            "src,dst,conn\na/x[Pod],b/y[Pod],All Connections\nb/y[Pod],a/x[Pod],\"TCP 80,443\"\n"
+        );
+        assert_eq!(
+            format_md(&conns),
+            "| src | dst | conn |\n|-----|-----|------|\n| a/x[Pod] | b/y[Pod] | All Connections |\n| b/y[Pod] | a/x[Pod] | TCP 80,443 |\n"
+        );
+        assert_eq!(
+            ConnTable::new(&conns).pairs_only().md(),
+            "| src | dst |\n|-----|-----|\n| a/x[Pod] | b/y[Pod] |\n| b/y[Pod] | a/x[Pod] |\n"
+        );
+        assert_eq!(
+            format_json(&conns[..1]),
+            "[\n  {\n    \"src\": \"b/y[Pod]\",\n    \"dst\": \"a/x[Pod]\",\n    \"conn\": \"TCP 80,443\"\n  }\n]"
+        );
+        assert_eq!(format_json(&[]), "[]");
+        assert_eq!(
+            json_string("a<b>&\"c\""),
+            "\"a\\u003cb\\u003e\\u0026\\\"c\\\"\""
+        );
+        assert_eq!(csv_field(" lead"), "\" lead\"");
+    }
+
+    #[test]
+    fn network_tables_name_the_network() {
+        let sections = vec![
+            NetworkSection {
+                kind: NetworkKind::Pod,
+                name: String::new(),
+                connections: vec![conn("a/x[Pod]", "a/y[Pod]", ConnSet::all())],
+            },
+            NetworkSection {
+                kind: NetworkKind::Nad,
+                name: "l2".to_string(),
+                connections: vec![conn("a/x[Pod]", "a/y[Pod]", ports(Protocol::Udp, &[53]))],
+            },
+        ];
+        let t = ConnTable::with_networks(&sections);
+        assert_eq!(
+            t.csv(),
+            "src,dst,conn,network\na/x[Pod],a/y[Pod],All Connections,pod-network\na/x[Pod],a/y[Pod],UDP 53,l2\n"
+        );
+        assert!(
+            t.md()
+                .starts_with("| src | dst | conn | network | \n|-----|-----|------|------|\n")
+        );
+        assert!(
+            t.clone()
+                .pairs_only()
+                .md()
+                .starts_with("| src | dst | network |\n|-----|-----|------|\n")
+        );
+        let dot = Graph::connlist_networks(&sections, &Cluster::default(), &|_| true).to_dot();
+        assert!(dot.contains("\tsubgraph \"cluster_pod_network\" {\n\tlabel=\"pod network\"\n"));
+        assert!(dot.contains("\tsubgraph \"cluster_l2\" {\n\tlabel=\"l2[nad]\"\n"));
+        assert!(dot.contains(
+            "\t\"a/x[Pod]l2\" -> \"a/y[Pod]l2\" [label=\"UDP 53\" color=\"gold2\" fontcolor=\"darkgreen\" weight=0.5]"
+        ));
+    }
+
+    #[test]
+    fn dot_groups_by_namespace_and_draws_idle_workloads() {
+        let conns = vec![conn(
+            "0.0.0.0-255.255.255.255[External]",
+            "my-ns/web[Deployment]",
+            ports(Protocol::Tcp, &[8080]),
+        )];
+        let dot = format_dot(&conns, &["my-ns/idle[Pod]".to_string()]);
+        assert_eq!(
+            dot,
+            "digraph {\n\
+             \tsubgraph \"cluster_my_ns[namespace]\" {\n\
+             \t\tcolor=\"black\"\n\
+             \t\tfontcolor=\"black\"\n\
+             \t\t\"my-ns/idle[Pod]\" [label=\"idle[Pod]\" color=\"blue\" fontcolor=\"blue\"]\n\
+             \t\t\"my-ns/web[Deployment]\" [label=\"web[Deployment]\" color=\"blue\" fontcolor=\"blue\"]\n\
+             \t\tlabel=\"my-ns[namespace]\"\n\
+             \t}\n\
+             \t\"0.0.0.0-255.255.255.255[External]\" [label=\"0.0.0.0-255.255.255.255[External]\" color=\"red2\" fontcolor=\"red2\"]\n\
+             \t\"0.0.0.0-255.255.255.255[External]\" -> \"my-ns/web[Deployment]\" [label=\"TCP 8080\" color=\"gold2\" fontcolor=\"darkgreen\" weight=0.5]\n\
+             }"
+        );
+        let layout = Graph::connlist(&conns, &[]).to_layout_dot();
+        assert!(layout.starts_with("digraph {\n  rankdir=LR;\n"));
+        assert!(layout.contains("label=\"TCP 8080\" color=\"#eec900\""));
+    }
 }

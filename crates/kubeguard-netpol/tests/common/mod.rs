@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use kubeguard_model::Object;
-use kubeguard_netpol::{Cluster, Connection, ConnlistOptions, connlist, connlist_report_txt};
+use kubeguard_netpol::{
+    Cluster, Connection, ConnlistOptions, NetworkSection, connlist, connlist_report_txt,
+    connlist_sections,
+};
 
 /// The conformance data root, `None` (with a note) when absent.
 pub fn root() -> Option<PathBuf> {
@@ -60,6 +63,12 @@ pub struct Analyzed {
     pub peers: Vec<String>,
     /// The txt report (with one section per network when there are several).
     pub txt: String,
+    /// The connections per network.
+    pub sections: Vec<NetworkSection>,
+    /// Whether the input uses multiple networks (the formats then name each row's network).
+    pub networks: bool,
+    /// The model.
+    pub cluster: Cluster,
 }
 
 /// Loads and analyzes one test folder.
@@ -69,6 +78,9 @@ pub fn analyze(dir: &Path) -> Analyzed {
         conns: connlist(&cluster),
         peers: cluster.workloads.iter().map(|w| w.display()).collect(),
         txt: connlist_report_txt(&cluster, &ConnlistOptions::default()),
+        sections: connlist_sections(&cluster, &ConnlistOptions::default()),
+        networks: cluster.networks.enabled,
+        cluster,
     }
 }
 
