@@ -14,9 +14,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use kubeguard_engine::InputError;
 use kubeguard_netpol::{
-    Cluster, ConnSet, ConnTable, Connection, ConnlistOptions, DiffFormat, Direction, Graph,
-    Workload, connlist, connlist_report_txt, connlist_sections, connlist_with, diff, explain,
-    format_diff, format_explain_txt,
+    Cluster, ConnSet, ConnTable, Connection, ConnlistOptions, DiffFormat, DiffKind, Direction,
+    Graph, NetworkKind, Workload, connlist, connlist_report_txt, connlist_sections, connlist_with,
+    diff, explain, format_diff, format_explain_txt,
 };
 use serde_json::json;
 
@@ -144,6 +144,9 @@ pub enum DiffOutput {
     Dot,
     /// SVG of the same graph, laid out in-process (no Graphviz needed).
     Svg,
+    /// `{"version": 1, "dir1", "dir2", "differences": [{"type", "src", "dst", "dir1",
+    /// "dir2", "newOrLostSrc", "newOrLostDst"}], "errors": [...]}`.
+    Json,
 }
 
 /// Arguments of `netpol diff`.
@@ -207,6 +210,17 @@ fn analyze(paths: &[String], opts: &LoadOptions, errors: &mut Vec<InputError>) -
     }
 }
 
+fn errors_json(errors: &[InputError]) -> Vec<serde_json::Value> {
+    errors
+        .iter()
+        .map(|e| {
+            json!({
+                "path": e.path, "line": e.line, "column": e.column, "message": e.message,
+            })
+        })
+        .collect()
+}
+
 fn print_errors(errors: &[InputError]) -> Result<()> {
     let mut err = anstream::stderr();
     for e in errors {
@@ -257,16 +271,39 @@ fn map(args: &MapArgs) -> Result<ExitStatus> {
         )?,
         MapFormat::NetpolAnalyzerJson => table(&cluster, &options, &a.conns, |t| t.json()),
         MapFormat::Json => {
-            let doc = json!({
-                "version": 1,
-                "connections": a.conns.iter().map(|c| json!({
+            let item = |c: &Connection, network: Option<&str>| {
+                let mut v = json!({
                     "src": c.src,
                     "dst": c.dst,
                     "conns": c.conns.to_string(),
-                })).collect::<Vec<_>>(),
-                "errors": errors.iter().map(|e| json!({
-                    "path": e.path, "line": e.line, "column": e.column, "message": e.message,
-                })).collect::<Vec<_>>(),
+                });
+                if let Some(n) = network {
+                    v["network"] = json!(n);
+                }
+                v
+            };
+            // With several networks, each connection names its network.
+            let connections: Vec<serde_json::Value> = if cluster.networks.enabled {
+                connlist_sections(&cluster, &options)
+                    .iter()
+                    .flat_map(|s| {
+                        let n = match s.kind {
+                            NetworkKind::Pod => "pod-network".to_string(),
+                            _ => s.name.clone(),
+                        };
+                        s.connections
+                            .iter()
+                            .map(|c| item(c, Some(&n)))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            } else {
+                a.conns.iter().map(|c| item(c, None)).collect()
+            };
+            let doc = json!({
+                "version": 1,
+                "connections": connections,
+                "errors": errors_json(&errors),
             });
             serde_json::to_string_pretty(&doc)?
         }
@@ -349,6 +386,29 @@ fn diff_cmd(args: &DiffArgs) -> Result<ExitStatus> {
         DiffOutput::Csv => format_diff(&d, DiffFormat::Csv, names),
         DiffOutput::Md => format_diff(&d, DiffFormat::Md, names),
         DiffOutput::Dot => format_diff(&d, DiffFormat::Dot, names),
+        DiffOutput::Json => {
+            let doc = json!({
+                "version": 1,
+                "dir1": args.dir1,
+                "dir2": args.dir2,
+                "differences": d
+                    .entries
+                    .iter()
+                    .filter(|e| e.kind != DiffKind::Unchanged)
+                    .map(|e| json!({
+                        "type": e.kind.as_str(),
+                        "src": e.src,
+                        "dst": e.dst,
+                        "dir1": e.ref1.to_string(),
+                        "dir2": e.ref2.to_string(),
+                        "newOrLostSrc": e.src_new_or_lost,
+                        "newOrLostDst": e.dst_new_or_lost,
+                    }))
+                    .collect::<Vec<_>>(),
+                "errors": errors_json(&errors),
+            });
+            serde_json::to_string_pretty(&doc)?
+        }
         DiffOutput::Svg if d.is_empty() => String::new(),
         DiffOutput::Svg => dot_to_svg(
             &Graph::diff(&d, names[0]).to_layout_dot(),
@@ -356,7 +416,9 @@ fn diff_cmd(args: &DiffArgs) -> Result<ExitStatus> {
         )?,
     };
     emit(&text)?;
-    print_errors(&errors)?;
+    if args.format != DiffOutput::Json {
+        print_errors(&errors)?;
+    }
     Ok(if !errors.is_empty() {
         ExitStatus::Error
     } else if args.exit_code && !d.is_empty() {

@@ -527,3 +527,56 @@ fn map_formats_with_several_networks_match_netpol_analyzer() {
         }
     }
 }
+
+#[test]
+fn diff_json_lists_differences_and_errors() {
+    let dir = two_versions();
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .args(["netpol", "diff", "--format", "json", "old", "new"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["dir1"], "old");
+    let diffs = v["differences"].as_array().expect("differences");
+    assert!(diffs.iter().any(|d| d["type"] == "changed"
+        && d["src"] == "shop/web[Deployment]"
+        && d["dst"] == "shop/api[Deployment]"
+        && d["dir1"] == "All Connections"
+        && d["dir2"] == "TCP 9000"));
+    assert!(diffs.iter().any(|d| d["type"] == "added"
+        && d["src"] == "shop/cache[Deployment]"
+        && d["newOrLostSrc"] == true));
+    assert!(diffs.iter().all(|d| d["type"] != "unchanged"));
+    // The same version twice: an empty list, not an empty output.
+    let out = kubeguard()
+        .current_dir(dir.path())
+        .args(["netpol", "diff", "--format", "json", "old", "old"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["differences"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn map_json_names_networks_when_there_are_several() {
+    let Some(root) = conformance_root() else {
+        return;
+    };
+    let out = kubeguard()
+        .args(["netpol", "map", "--format", "json"])
+        .arg(root.join("tests/nad_test_3"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let conns = v["connections"].as_array().expect("connections");
+    assert!(conns.iter().any(|c| c["src"] == "ns2/pod3[Pod]"
+        && c["dst"] == "ns1/pod2[Pod]"
+        && c["conns"] == "TCP 80"
+        && c["network"] == "l2-network"));
+    assert!(conns.iter().all(|c| c["network"].is_string()));
+}
