@@ -6,6 +6,8 @@
 //! endpoint and the same connections in both configurations are merged back into maximal
 //! contiguous ranges.
 
+use std::borrow::Cow;
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::Connection;
@@ -85,23 +87,33 @@ fn ranges_of(name: &str) -> Option<Vec<IpRange>> {
     }
 }
 
+/// A (source, destination) key, borrowing workload names from the connection list.
+type Key<'a> = (Cow<'a, str>, Cow<'a, str>);
+
 /// The connections of `conns` with every external endpoint cut into the `pieces` it covers.
-fn refine(conns: &[Connection], pieces: &[IpRange]) -> BTreeMap<(String, String), ConnSet> {
-    let mut out: BTreeMap<(String, String), ConnSet> = BTreeMap::new();
-    let split = |name: &str| -> Vec<String> {
+fn refine<'a>(conns: &'a [Connection], pieces: &[IpRange]) -> BTreeMap<Key<'a>, Cow<'a, ConnSet>> {
+    let mut out: BTreeMap<Key<'a>, Cow<'a, ConnSet>> = BTreeMap::new();
+    let split = |name: &'a str| -> Vec<Cow<'a, str>> {
         match ranges_of(name) {
-            None => vec![name.to_string()],
+            None => vec![Cow::Borrowed(name)],
             Some(ranges) => pieces
                 .iter()
                 .filter(|p| ranges.iter().any(|r| r.contains(p)))
-                .map(|p| ip_name(&[*p]))
+                .map(|p| Cow::Owned(ip_name(&[*p])))
                 .collect(),
         }
     };
     for c in conns {
+        let dsts = split(&c.dst);
         for s in split(&c.src) {
-            for d in split(&c.dst) {
-                out.entry((s.clone(), d)).or_default().union_with(&c.conns);
+            for d in &dsts {
+                match out.entry((s.clone(), d.clone())) {
+                    Entry::Vacant(v) => {
+                        v.insert(Cow::Borrowed(&c.conns));
+                    }
+                    // The same pair twice (connections of several networks): their union.
+                    Entry::Occupied(mut o) => o.get_mut().to_mut().union_with(&c.conns),
+                }
             }
         }
     }
@@ -157,42 +169,44 @@ pub fn diff(
     let first = refine(conns1, &pieces);
     let second = refine(conns2, &pieces);
 
-    // Pairs, then external pieces merged per (other endpoint, side, conns1, conns2).
-    let keys: BTreeSet<&(String, String)> = first.keys().chain(second.keys()).collect();
-    let mut pairs: Vec<(String, String, Option<ConnSet>, Option<ConnSet>)> = Vec::new();
-    // Per (side, other endpoint, conns1, conns2): the external pieces and both conns.
-    type GroupKey = (IpSide, String, Option<String>, Option<String>);
-    type Sides = (Option<ConnSet>, Option<ConnSet>);
-    let mut groups: BTreeMap<GroupKey, (Vec<IpRange>, Sides)> = BTreeMap::new();
-    for key in keys {
-        let (src, dst) = key;
-        let c1 = first.get(key).cloned();
-        let c2 = second.get(key).cloned();
-        let side = match (ranges_of(src), ranges_of(dst)) {
-            (_, Some(r)) => Some((IpSide::Dst, src, r)),
-            (Some(r), None) => Some((IpSide::Src, dst, r)),
-            (None, None) => None,
-        };
-        match side {
-            None => pairs.push((src.clone(), dst.clone(), c1, c2)),
-            Some((side, other, r)) => {
-                let gk = (
-                    side,
-                    other.clone(),
-                    c1.as_ref().map(ConnSet::to_string),
-                    c2.as_ref().map(ConnSet::to_string),
-                );
-                let g = groups.entry(gk).or_insert_with(|| (Vec::new(), (c1, c2)));
-                g.0.extend(r);
-            }
-        }
+    // Both sides of every pair, moved out of the maps.
+    type Sides<'a> = (Option<Cow<'a, ConnSet>>, Option<Cow<'a, ConnSet>>);
+    let mut both: Vec<(Key, Sides)> = Vec::with_capacity(first.len().max(second.len()));
+    let mut second = second;
+    for (key, c1) in first {
+        let c2 = second.remove(&key);
+        both.push((key, (Some(c1), c2)));
     }
-    for ((side, other, _, _), (ranges, (c1, c2))) in groups {
+    both.extend(second.into_iter().map(|(key, c2)| (key, (None, Some(c2)))));
+
+    // Pairs, then external pieces merged per (other endpoint, side, conns1, conns2).
+    let mut pairs: Vec<(Cow<str>, Cow<str>, Sides)> = Vec::with_capacity(both.len());
+    type GroupKey<'a> = (IpSide, Cow<'a, str>, Option<String>, Option<String>);
+    let mut groups: BTreeMap<GroupKey, (Vec<IpRange>, Sides)> = BTreeMap::new();
+    for ((src, dst), (c1, c2)) in both {
+        let (side, other, r) = match (ranges_of(&src), ranges_of(&dst)) {
+            (_, Some(r)) => (IpSide::Dst, src, r),
+            (Some(r), None) => (IpSide::Src, dst, r),
+            (None, None) => {
+                pairs.push((src, dst, (c1, c2)));
+                continue;
+            }
+        };
+        let gk = (
+            side,
+            other,
+            c1.as_ref().map(|c| c.to_string()),
+            c2.as_ref().map(|c| c.to_string()),
+        );
+        let g = groups.entry(gk).or_insert_with(|| (Vec::new(), (c1, c2)));
+        g.0.extend(r);
+    }
+    for ((side, other, _, _), (ranges, sides)) in groups {
         for r in merge(ranges) {
-            let ip = ip_name(&[r]);
+            let ip = Cow::Owned(ip_name(&[r]));
             match side {
-                IpSide::Dst => pairs.push((other.clone(), ip, c1.clone(), c2.clone())),
-                IpSide::Src => pairs.push((ip, other.clone(), c1.clone(), c2.clone())),
+                IpSide::Dst => pairs.push((other.clone(), ip, sides.clone())),
+                IpSide::Src => pairs.push((ip, other.clone(), sides.clone())),
             }
         }
     }
@@ -201,7 +215,7 @@ pub fn diff(
     let set2: BTreeSet<&str> = peers2.iter().map(String::as_str).collect();
     let is_workload = |n: &str| n != INGRESS_CONTROLLER && ranges_of(n).is_none();
     let mut entries = Vec::with_capacity(pairs.len());
-    for (src, dst, c1, c2) in pairs {
+    for (src, dst, (c1, c2)) in pairs {
         let (kind, other_side) = match (&c1, &c2) {
             (Some(a), Some(b)) if a == b => (DiffKind::Unchanged, None),
             (Some(_), Some(_)) => (DiffKind::Changed, None),
@@ -215,10 +229,10 @@ pub fn diff(
             kind,
             src_new_or_lost: new_or_lost(&src),
             dst_new_or_lost: new_or_lost(&dst),
-            ref1: c1.unwrap_or_default(),
-            ref2: c2.unwrap_or_default(),
-            src,
-            dst,
+            ref1: c1.map(Cow::into_owned).unwrap_or_default(),
+            ref2: c2.map(Cow::into_owned).unwrap_or_default(),
+            src: src.into_owned(),
+            dst: dst.into_owned(),
         });
     }
     entries.sort_by(|a, b| (a.kind, &a.src, &a.dst).cmp(&(b.kind, &b.src, &b.dst)));
