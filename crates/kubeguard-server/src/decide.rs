@@ -371,7 +371,7 @@ fn connect(policy: &Policy, req: &Request, namespace: &str) -> Verdict {
     };
     let mut v = verdict(req, Outcome::Denied, "");
     v.response = v.response.deny(format!(
-        "kubeguard denied pods/{sub} on pod {namespace}/{}: {} (serve.connect.deny; executing commands in containers is an attack technique)",
+        "kubeguard denied pods/{sub} on pod {namespace}/{}: {} (serve.connect.deny; threat matrix MS-TA9006 Exec into container, MITRE ATT&CK T1609)",
         req.name, violation.message
     ));
     v.response.result.code = 403;

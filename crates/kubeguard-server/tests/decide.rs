@@ -164,6 +164,7 @@ fn exec_is_denied_where_configured() {
         msg.starts_with("kubeguard denied pods/exec on pod payments/web-7d4b9c8f6-x2x9q"),
         "{msg}"
     );
+    assert!(msg.contains("MS-TA9006"), "{msg}");
     assert_eq!(v.violations[0].check, "pods/exec");
 
     let mut pf = exec.clone();
