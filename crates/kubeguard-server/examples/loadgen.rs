@@ -1,5 +1,6 @@
 //! Load generator for the webhook (a benchmark, not a test): sends a realistic Deployment
-//! AdmissionReview (`tests/data/deployment-create.json`, 4.9 KB) over HTTPS on loopback and
+//! AdmissionReview (`tests/data/deployment-create.json`, sent as 3.8 KB of compact JSON like
+//! the API server sends it) over HTTPS on loopback and
 //! reports throughput and latency percentiles.
 //!
 //! ```text
@@ -7,9 +8,12 @@
 //!     [--connections 32] [--saturate 16] [--server-threads 2] [--addr HOST:PORT --ca CA.pem]
 //! ```
 //!
-//! Fixed rates are open loop: request `i` is due at `start + i / rate` and its latency is
-//! measured from that moment, so a stalled server shows up in the percentiles instead of
-//! slowing the generator down (no coordinated omission). Saturation is closed loop: N
+//! Fixed rates are open loop: request `i` is due at `start + i / rate`, on one of a pool of
+//! kept-alive connections. Latency is measured from the moment the request is written; the
+//! lag between when a request was due and when it was written is reported too (`lag p99`):
+//! tokio's timer has millisecond resolution, so a lag up to about 1 ms is the generator's,
+//! while a larger one means no connection was free, i.e. the server fell behind (it is the
+//! part of the latency a closed-loop generator would hide). Saturation is closed loop: N
 //! connections each send the next request as soon as the previous answer arrives.
 //!
 //! Without `--addr`, the server runs in this process on its own runtime (`--server-threads`
@@ -78,6 +82,8 @@ fn args() -> Result<Args, String> {
 #[derive(Default)]
 struct Sample {
     micros: Vec<u64>,
+    /// Dispatch lag (written minus due), microseconds (fixed rates only).
+    lag: Vec<u64>,
     errors: usize,
     elapsed: Duration,
 }
@@ -93,8 +99,15 @@ impl Sample {
             let i = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
             self.micros[i] as f64 / 1000.0
         };
+        let lag = if self.lag.is_empty() {
+            String::new()
+        } else {
+            self.lag.sort_unstable();
+            let i = ((0.99 * self.lag.len() as f64).ceil() as usize).clamp(1, self.lag.len()) - 1;
+            format!("  lag p99 {:.3} ms", self.lag[i] as f64 / 1000.0)
+        };
         println!(
-            "{label:<14} {:>9.0} req/s  p50 {:>7.3} ms  p99 {:>7.3} ms  p99.9 {:>7.3} ms  max {:>8.3} ms  ({n} requests, {} errors)",
+            "{label:<14} {:>6.0} req/s  p50 {:>6.3} ms  p99 {:>6.3} ms  p99.9 {:>6.3} ms  max {:>7.3} ms{lag}  ({n} requests, {} errors)",
             n as f64 / self.elapsed.as_secs_f64(),
             q(0.50),
             q(0.99),
@@ -144,7 +157,7 @@ async fn fixed_rate(
     for c in pool(addr, tls.clone(), connections).await? {
         let _ = free_tx.send(c);
     }
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(u64, bool)>();
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(u64, u64, bool)>();
     let total = rate * seconds;
     let start = Instant::now();
     for i in 0..total {
@@ -156,8 +169,10 @@ async fn fixed_rate(
         let (free_tx, done_tx, body, tls) =
             (free_tx.clone(), done_tx.clone(), body.clone(), tls.clone());
         tokio::spawn(async move {
+            let sent = Instant::now();
             let ok = send(&mut c, &body).await;
-            let _ = done_tx.send((due.elapsed().as_micros() as u64, ok));
+            let lag = sent.saturating_duration_since(due).as_micros() as u64;
+            let _ = done_tx.send((sent.elapsed().as_micros() as u64, lag, ok));
             if ok {
                 let _ = free_tx.send(c);
             } else if let Ok(fresh) = Connection::open(addr, "localhost", tls).await {
@@ -168,7 +183,8 @@ async fn fixed_rate(
     }
     drop(done_tx);
     let mut s = Sample::default();
-    while let Some((us, ok)) = done_rx.recv().await {
+    while let Some((us, lag, ok)) = done_rx.recv().await {
+        s.lag.push(lag);
         if ok {
             s.micros.push(us);
         } else {
