@@ -593,3 +593,47 @@ async fn invalid_configuration_or_certificate_at_start_is_an_error() {
     let e = Server::start(opts).await.err().expect("refused");
     assert!(e.contains("missing.pem"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_always_comes_before_the_api_servers_timeout() {
+    let h = Harness::start(Some("serve:\n  onTimeout: deny\n"), |_| {}).await;
+    // A pod template with thousands of containers: far more work than half a second.
+    let mut r = deployment();
+    let c = r["request"]["object"]["spec"]["template"]["spec"]["containers"][0].clone();
+    let many: Vec<Value> = (0..4000)
+        .map(|i| {
+            let mut c = c.clone();
+            c["name"] = Value::String(format!("c{i}"));
+            c
+        })
+        .collect();
+    r["request"]["object"]["spec"]["template"]["spec"]["containers"] = Value::Array(many);
+    let body = bytes(&r);
+    let t = Instant::now();
+    let a = h
+        .connect()
+        .await
+        .request(
+            "POST",
+            "/validate?timeout=500ms",
+            Some("application/json"),
+            &body,
+        )
+        .await
+        .expect("answer");
+    let took = t.elapsed();
+    assert!(took < Duration::from_millis(700), "answered after {took:?}");
+    // In a debug build the decision takes seconds: the onTimeout answer comes instead (or a
+    // 408 if even the body was late). An optimised build may decide in time.
+    match a.status {
+        200 => {
+            let resp = &a.json()["response"];
+            let msg = resp["status"]["message"].as_str().unwrap_or_default();
+            if cfg!(debug_assertions) {
+                assert_eq!(resp["allowed"], false, "onTimeout: deny");
+                assert!(msg.contains("could not check"), "{msg}");
+            }
+        }
+        code => assert_eq!(code, 408, "{}", a.text()),
+    }
+}
