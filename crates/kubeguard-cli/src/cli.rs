@@ -31,6 +31,9 @@ pub enum Command {
     /// NetworkPolicies: who can reach whom (the connectivity map).
     #[command(subcommand)]
     Netpol(crate::netpol::NetpolCommand),
+    /// Cluster configuration audit: RKE, RKE2, kubeadm static pods, kubelet, audit policy,
+    /// encryption and admission configuration against CIS and hardening rules.
+    Cluster(crate::cluster::ClusterArgs),
     /// List or explain checks.
     #[command(subcommand)]
     Checks(ChecksCommand),

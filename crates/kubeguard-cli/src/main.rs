@@ -2,6 +2,7 @@
 //! engine. Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage or input errors.
 
 mod cli;
+mod cluster;
 mod commands;
 mod inputs;
 mod json;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Pss(args) => pss::run(args),
         Command::Rbac(cmd) => rbac::run(cmd),
         Command::Netpol(cmd) => netpol::run(cmd),
+        Command::Cluster(args) => cluster::run(args),
         Command::Checks(ChecksCommand::List { format, config }) => {
             commands::checks_list(*format, config.as_deref())
         }
