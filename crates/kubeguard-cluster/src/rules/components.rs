@@ -1055,11 +1055,14 @@ pub fn weakened(v: &ComponentView) -> Option<Outcome> {
             continue;
         };
         if let (Outcome::Pass, Outcome::Fail(h)) = (before, now) {
+            // The weakened rule's severity, not the umbrella rule's.
+            let severity = crate::rules::meta(id).map(|m| m.severity);
             for mut hit in h {
                 hit.message = format!(
                     "{id}: {} (the platform's default passes; the override weakens it)",
                     hit.message
                 );
+                hit.severity = hit.severity.or(severity);
                 hits.push(hit);
             }
         }
@@ -1189,7 +1192,10 @@ mod tests {
         );
         v.baseline = Some(base);
         match weakened(&v).unwrap() {
-            Outcome::Fail(h) => assert!(h[0].message.starts_with("CIS-1.2.1:")),
+            Outcome::Fail(h) => {
+                assert!(h[0].message.starts_with("CIS-1.2.1:"));
+                assert_eq!(h[0].severity, Some(kubeguard_engine::Severity::High));
+            }
             o => panic!("{o:?}"),
         }
     }
