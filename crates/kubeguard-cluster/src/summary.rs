@@ -85,12 +85,14 @@ pub fn rows(evals: &[Evaluation], bench: Bench) -> Vec<Row> {
 pub fn table(rows: &[Row], bench: Bench) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Benchmark view: {}", bench.name());
+    // Aligned on the CIS control ids and short rule ids; longer rule ids overflow.
     let w = rows
         .iter()
         .map(|r| r.control.len())
+        .filter(|n| *n <= 12)
         .max()
         .unwrap_or(7)
-        .max(7);
+        .max(8);
     let _ = writeln!(
         out,
         "{:<w$}  {:<6} {:>4} {:>4} {:>4}  TITLE",

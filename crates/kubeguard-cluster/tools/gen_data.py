@@ -34,7 +34,12 @@ for r in rows:
             cis = [c]
     mitre = re.findall(r"MS-[A-Z]*\d+", ref)
     sev = r["severity"].capitalize()
-    title = r["condition"] if r["scope"] == "c-component" else r["setting"]
+    if r["id"].startswith("CIS-") and not r["id"].startswith("CIS-LEGACY"):
+        title = r["condition"]
+    elif r["scope"] == "c-component":
+        title = f'{r["setting"]}: {r["condition"]}'
+    else:
+        title = r["setting"]
     out.append("    RuleMeta {")
     out.append(f"        id: {rs(r['id'])},")
     out.append(f"        component: {rs(r['component'])},")
