@@ -149,6 +149,13 @@ pub fn audit(files: &[InputFile], opts: &Options) -> Audit {
     for f in files {
         let dir = parent_dir(&f.path);
         let dropin = base_name(dir) == "config.yaml.d";
+        if dropin && !f.path.ends_with(".yaml") {
+            out.skipped.push((
+                f.path.to_string(),
+                "RKE2 reads only *.yaml files of config.yaml.d".into(),
+            ));
+            continue;
+        }
         let (docs, errors) = parse_source(&f.path, &f.source);
         if docs.is_empty() && !errors.is_empty() {
             // Not YAML: a command line?
@@ -621,11 +628,19 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, t)| InputFile::new(format!("odd/{i}.yaml"), *t))
-            .chain([InputFile::new("odd/config.yaml.d/x.yaml", "- not a map\n")])
+            .chain([
+                InputFile::new("odd/config.yaml.d/x.yaml", "- not a map\n"),
+                InputFile::new("odd/config.yaml.d/notes.txt", "token: x\n"),
+            ])
             .collect();
         for bench in Bench::ALL {
             let a = audit(&files, &Options { benchmark: bench });
             assert!(a.documents >= texts.len() - 2);
+            assert!(
+                a.skipped
+                    .iter()
+                    .any(|(p, _)| p == "odd/config.yaml.d/notes.txt")
+            );
             for (path, spans) in &a.secrets {
                 let f = files.iter().find(|f| &f.path == path).unwrap();
                 let _ = redact(&f.source, spans);
