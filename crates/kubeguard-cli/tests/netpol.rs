@@ -580,3 +580,41 @@ fn map_json_names_networks_when_there_are_several() {
         && c["network"] == "l2-network"));
     assert!(conns.iter().all(|c| c["network"].is_string()));
 }
+
+#[test]
+fn svg_refuses_graphs_too_large_to_lay_out() {
+    // 14 workloads without policies: 182 connections between them, more than the layout's
+    // limit; the command stops at once with a hint instead of laying out for minutes.
+    let mut yaml = String::new();
+    for i in 0..14 {
+        yaml.push_str(&format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: ns}}\nspec: {{containers: [{{name: c}}]}}\n---\n"
+        ));
+    }
+    let out = kubeguard()
+        .args(["netpol", "map", "--format", "svg", "-"])
+        .write_stdin(yaml.clone())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--format dot"), "{err}");
+    // Narrowed with a focus workload it fits.
+    let out = kubeguard()
+        .args([
+            "netpol",
+            "map",
+            "--format",
+            "svg",
+            "--focus-workload",
+            "p1",
+            "-",
+        ])
+        .write_stdin(yaml)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
+}

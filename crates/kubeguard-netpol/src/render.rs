@@ -545,6 +545,11 @@ impl Graph {
         g
     }
 
+    /// Number of edges (connections) drawn, the legend's aside.
+    pub fn edge_count(&self) -> usize {
+        self.edges.len() + self.late_edges.len()
+    }
+
     /// netpol-analyzer's DOT: namespaces as clusters, external peers, edges sorted, weighted
     /// 0.5 when the source name sorts before the destination's and 1 otherwise (no final
     /// newline, as upstream).
