@@ -34,6 +34,12 @@ pub enum Command {
     /// Cluster configuration audit: RKE, RKE2, kubeadm static pods, kubelet, audit policy,
     /// encryption and admission configuration against CIS and hardening rules.
     Cluster(crate::cluster::ClusterArgs),
+    /// Run the admission webhook: the checks of `lint`, enforced at deploy time (HTTPS,
+    /// AdmissionReview v1 and v1beta1).
+    Serve(crate::serve::ServeArgs),
+    /// Print the manifests to install kubeguard in a cluster.
+    #[command(subcommand)]
+    Install(crate::serve::InstallCommand),
     /// List or explain checks.
     #[command(subcommand)]
     Checks(ChecksCommand),

@@ -12,6 +12,7 @@ mod netpol_generate;
 mod pss;
 mod rbac;
 mod render;
+mod serve;
 mod svg;
 
 use std::process::ExitCode;
@@ -39,6 +40,8 @@ fn main() -> ExitCode {
         Command::Rbac(cmd) => rbac::run(cmd),
         Command::Netpol(cmd) => netpol::run(cmd),
         Command::Cluster(args) => cluster::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Install(cmd) => serve::install(cmd),
         Command::Checks(ChecksCommand::List { format, config }) => {
             commands::checks_list(*format, config.as_deref())
         }
