@@ -85,6 +85,23 @@ fn generated_policies_pass_lint() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(out.status.code(), Some(0));
+    // Schema and key order (opt-in checks), on the generated file alone.
+    let out = kubeguard()
+        .args([
+            "lint",
+            "--do-not-auto-add-defaults",
+            "--include",
+            "schema-validation,sorted-keys",
+        ])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     // The NetworkPolicy checks, on the inputs plus the generated policies as one stream (one
     // lint context, so that the policies see the workloads they select).
     let mut stream = String::new();
@@ -100,7 +117,7 @@ fn generated_policies_pass_lint() {
             "lint",
             "--do-not-auto-add-defaults",
             "--include",
-            "namespace-without-default-deny-ingress,namespace-without-default-deny-egress,dangling-networkpolicy,network-policy-unknown-named-port,network-policy-allows-any-ip,cloud-metadata-egress",
+            "namespace-without-default-deny-ingress,namespace-without-default-deny-egress,dangling-networkpolicy,dangling-networkpolicypeer-podselector,network-policy-unknown-named-port,network-policy-allows-any-ip,cloud-metadata-egress",
             "-",
         ])
         .write_stdin(stream)
