@@ -751,6 +751,21 @@ pub fn generate(objects: &[Object], opts: &Options) -> Generated {
     let mut dns = ConnSet::none();
     dns.add_range(Protocol::Udp, opts.dns.port, opts.dns.port);
     dns.add_range(Protocol::Tcp, opts.dns.port, opts.dns.port);
+    for i in 0..b.gws.len() {
+        let obj = b.gws[i].obj;
+        if obj.pod_spec().is_some_and(|p| p.flag("hostNetwork")) {
+            let f = obj
+                .pod_spec()
+                .map_or_else(|| obj.anchor_span(), |p| p.locate("hostNetwork").span);
+            b.note(
+                Some((obj, f)),
+                format!(
+                    "{} uses the host network: NetworkPolicies do not apply to its pods, its policy has no effect",
+                    b.gws[i].w.display()
+                ),
+            );
+        }
+    }
     let mut unmanaged = BTreeSet::new();
     for i in 0..b.gws.len() {
         let (ns, obj) = (b.gws[i].w.namespace.clone(), b.gws[i].obj);

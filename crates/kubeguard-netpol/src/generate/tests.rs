@@ -357,3 +357,22 @@ fn system_namespaces_get_no_policy() {
         g.notes
     );
 }
+
+#[test]
+fn host_network_workloads_are_reported() {
+    let objs = objects_from_text(
+        "h.yaml",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: mon}\nspec:\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      hostNetwork: true\n      containers: [{name: c}]\n",
+    );
+    let g = generate(&objs, &Options::default());
+    let n = g
+        .notes
+        .iter()
+        .find(|n| {
+            n.message
+                .contains("mon/agent[DaemonSet] uses the host network")
+        })
+        .expect("note");
+    let loc = n.location.as_ref().expect("location");
+    assert_eq!((loc.start.line, loc.start.column), (8, 20));
+}
