@@ -1,9 +1,11 @@
 //! `kubeguard netpol`: NetworkPolicy connectivity over `kubeguard-netpol` (issue #6).
 //!
 //! - `map PATHS...`: every allowed connection between workloads and external IP ranges, in
-//!   netpol-analyzer's connlist txt, csv, md, dot or json, our own JSON, or SVG.
+//!   netpol-analyzer's connlist txt, csv, md, dot or json, our own JSON, or SVG; with its
+//!   focus options and `--explain`.
 //! - `diff DIR1 DIR2`: the connections added, removed and changed from DIR1 to DIR2, in
-//!   netpol-analyzer's diff txt, csv, md or dot, or SVG.
+//!   netpol-analyzer's diff txt, csv, md or dot, our own JSON, or SVG; `--exit-code` makes
+//!   differences exit 1.
 //!
 //! Output formats are described in docs/netpol-output.md.
 
