@@ -2,7 +2,13 @@
 use std::fmt::Write;
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("builtin");
+    // The manifest directory of this build, read when the script runs: `env!` would bake in the
+    // directory the script was compiled in, and a build script binary can be reused by another
+    // checkout sharing the target directory.
+    let root = std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let dir = root.join("builtin");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -11,7 +17,8 @@ fn main() {
                 .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
                 .collect()
         })
-        .unwrap_or_default();
+        .expect("builtin/ is readable");
+    assert!(!files.is_empty(), "no built-in checks in {}", dir.display());
     files.sort();
     let mut out = String::from(
         "/// Built-in check definitions: (file name, YAML text).\npub static BUILTIN_FILES: &[(&str, &str)] = &[\n",
@@ -32,7 +39,7 @@ fn main() {
     out.push_str("];\n");
     // Templates: one module per file in src/templates (other than mod.rs), each defining
     // `pub(crate) static TEMPLATE`.
-    let tdir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/templates");
+    let tdir = root.join("src/templates");
     println!("cargo:rerun-if-changed={}", tdir.display());
     let mut tfiles: Vec<_> = std::fs::read_dir(&tdir)
         .map(|rd| {
@@ -41,7 +48,7 @@ fn main() {
                 .filter(|p| p.extension().is_some_and(|x| x == "rs") && !p.ends_with("mod.rs"))
                 .collect()
         })
-        .unwrap_or_default();
+        .expect("src/templates is readable");
     tfiles.sort();
     let mut mods = String::new();
     let mut all = String::from(
