@@ -6,9 +6,7 @@
 //! printed; the outputs in `KNOWN_PASSING` must stay identical. `NETPOL_SHOW=<stem>` prints
 //! the expected and computed text of one failing output.
 
-use std::path::{Path, PathBuf};
-
-use kubeguard_model::Object;
+mod common;
 
 /// Expected outputs (file stem) that match upstream exactly and must stay so.
 const KNOWN_PASSING: &[&str] = &[
@@ -293,39 +291,6 @@ const WITH_OPTIONS: &[OptionCase] = &[
     ("udn_test_2_tcp-90", "udn_test_2", &[], "", &[], "tcp-90"),
 ];
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/netpol-analyzer")
-}
-
-fn load_dir(dir: &Path, out: &mut Vec<Object>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            load_dir(&p, out);
-            continue;
-        }
-        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "yaml" | "yml" | "json") {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&p) else {
-            continue;
-        };
-        out.extend(kubeguard_netpol::objects_from_text(
-            &p.to_string_lossy(),
-            &text,
-        ));
-    }
-}
-
-fn normalise(s: &str) -> String {
-    s.replace(['\n', '\r'], "")
-}
-
 fn options(
     focus: &[&str],
     direction: &str,
@@ -343,13 +308,11 @@ fn options(
 
 #[test]
 fn connlist_conformance() {
-    let root = root();
+    let Some(root) = common::root() else {
+        return;
+    };
     let tests = root.join("tests");
     let outputs = root.join("test_outputs/connlist");
-    if !tests.is_dir() || !outputs.is_dir() {
-        eprintln!("note: {} absent; conformance skipped", root.display());
-        return;
-    }
     // (file stem, input dir, options): plain dirs, then the option cases.
     let mut cases: Vec<(String, String, kubeguard_netpol::ConnlistOptions)> =
         std::fs::read_dir(&tests)
@@ -385,11 +348,10 @@ fn connlist_conformance() {
         else {
             continue;
         };
-        let mut objects = Vec::new();
-        load_dir(&tests.join(dir), &mut objects);
+        let objects = common::objects(&tests.join(dir));
         let cluster = kubeguard_netpol::Cluster::from_objects(&objects);
         let got = kubeguard_netpol::connlist_report_txt(&cluster, opts);
-        if normalise(&got) == normalise(&expected) {
+        if common::normalise(&got) == common::normalise(&expected) {
             passing.push(stem.clone());
         } else {
             if std::env::var("NETPOL_SHOW").is_ok_and(|v| v == *stem) {
