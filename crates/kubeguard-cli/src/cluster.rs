@@ -18,7 +18,7 @@ use clap::{Args, ValueEnum};
 use kubeguard_cluster::summary;
 use kubeguard_cluster::{Audit, Bench, InputFile, Options, audit, redact};
 use kubeguard_engine::{CheckMeta, InputError, References, Report, Severity, Skipped};
-use kubeguard_report::{Format, RenderOptions, render};
+use kubeguard_report::{RenderOptions, render};
 use kubeguard_source::SourceFile;
 
 use crate::ExitStatus;
@@ -95,28 +95,6 @@ impl BenchArg {
             BenchArg::RkeCis17 => Bench::RkeCis17,
             BenchArg::Rke2Cis18 => Bench::Rke2Cis18,
         }
-    }
-}
-
-fn severity(s: SeverityArg) -> Severity {
-    match s {
-        SeverityArg::Info => Severity::Info,
-        SeverityArg::Low => Severity::Low,
-        SeverityArg::Medium => Severity::Medium,
-        SeverityArg::High => Severity::High,
-        SeverityArg::Critical => Severity::Critical,
-    }
-}
-
-fn format(f: OutputFormat) -> Format {
-    match f {
-        OutputFormat::Text => Format::Text,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Junit => Format::Junit,
-        OutputFormat::Github => Format::Github,
-        OutputFormat::KubeLinterJson => Format::KubeLinterJson,
-        OutputFormat::KubeLinterPlain => Format::KubeLinterPlain,
     }
 }
 
@@ -412,7 +390,7 @@ pub fn run(args: &ClusterArgs) -> Result<ExitStatus> {
         let write = |w: &mut dyn Write| -> std::io::Result<()> {
             match &text {
                 Some(t) => w.write_all(t.as_bytes()),
-                None => render(format(*fmt), &report, &ropts, w),
+                None => render((*fmt).into(), &report, &ropts, w),
             }
         };
         let written = match out {
@@ -443,7 +421,7 @@ pub fn run(args: &ClusterArgs) -> Result<ExitStatus> {
     if !report.errors.is_empty() && !args.allow_invalid {
         return Ok(ExitStatus::Error);
     }
-    let threshold = args.fail_on.map_or(Severity::Info, severity);
+    let threshold = args.fail_on.map_or(Severity::Info, Severity::from);
     Ok(if report.active().any(|f| f.severity >= threshold) {
         ExitStatus::Findings
     } else {

@@ -55,25 +55,29 @@ pub fn config_failure(errors: &[ConfigError]) -> ExitStatus {
     ExitStatus::Error
 }
 
-fn severity(s: SeverityArg) -> Severity {
-    match s {
-        SeverityArg::Info => Severity::Info,
-        SeverityArg::Low => Severity::Low,
-        SeverityArg::Medium => Severity::Medium,
-        SeverityArg::High => Severity::High,
-        SeverityArg::Critical => Severity::Critical,
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
     }
 }
 
-fn format(f: OutputFormat) -> Format {
-    match f {
-        OutputFormat::Text => Format::Text,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Junit => Format::Junit,
-        OutputFormat::Github => Format::Github,
-        OutputFormat::KubeLinterJson => Format::KubeLinterJson,
-        OutputFormat::KubeLinterPlain => Format::KubeLinterPlain,
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Github => Format::Github,
+            OutputFormat::KubeLinterJson => Format::KubeLinterJson,
+            OutputFormat::KubeLinterPlain => Format::KubeLinterPlain,
+        }
     }
 }
 
@@ -302,13 +306,13 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
         let written = match out {
             None => {
                 let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-                render(format(*fmt), &report, &ropts, &mut w).and_then(|()| w.flush())
+                render((*fmt).into(), &report, &ropts, &mut w).and_then(|()| w.flush())
             }
             Some(path) => {
                 let file =
                     std::fs::File::create(path).with_context(|| format!("writing {path}"))?;
                 let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-                render(format(*fmt), &report, &ropts, &mut w).and_then(|()| w.flush())
+                render((*fmt).into(), &report, &ropts, &mut w).and_then(|()| w.flush())
             }
         };
         if let Err(e) = written {
@@ -357,7 +361,7 @@ fn status(report: &Report, args: &LintArgs, objects: usize) -> ExitStatus {
     {
         return ExitStatus::Error;
     }
-    let threshold = args.fail_on.map_or(Severity::Info, severity);
+    let threshold = args.fail_on.map_or(Severity::Info, Severity::from);
     if report.active().any(|f| f.severity >= threshold) {
         ExitStatus::Findings
     } else {
