@@ -22,6 +22,8 @@
 //! - `{ingress-controller} => w` (the analysis' model of Ingress and Route backends): exactly
 //!   the target ports those objects lead to, all of which the generation allowed.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -59,28 +61,6 @@ const SHARED_DIRS: &[&str] = &[
     "test_with_irrelevant_oc_resources",
     "workload_resources",
 ];
-
-fn load_dir(dir: &Path, out: &mut Vec<Object>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            load_dir(&p, out);
-            continue;
-        }
-        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "yaml" | "yml" | "json") {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&p) else {
-            continue;
-        };
-        out.extend(objects_from_text(&p.to_string_lossy(), &text));
-    }
-}
 
 fn is_policy(o: &Object) -> bool {
     o.kind.ends_with("NetworkPolicy")
@@ -216,7 +196,7 @@ fn check(name: &str, mut objects: Vec<Object>) -> usize {
 #[test]
 fn examples_netpol_round_trip() {
     let mut objects = Vec::new();
-    load_dir(&repo().join("examples/netpol"), &mut objects);
+    common::load_dir(&repo().join("examples/netpol"), &mut objects);
     assert!(!objects.is_empty(), "examples/netpol is missing");
     let n = check("examples/netpol", objects);
     assert!(n >= 10, "examples/netpol: only {n} connections inferred");
@@ -237,7 +217,7 @@ fn netpol_analyzer_dirs_round_trip() {
             continue;
         }
         let mut objects = Vec::new();
-        load_dir(&path, &mut objects);
+        common::load_dir(&path, &mut objects);
         let n = check(dir, objects);
         eprintln!("{dir}: {n} inferred connections, map matches");
         checked += 1;
