@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod config;
+pub mod date;
 pub mod engine;
 pub mod finding;
 pub mod matcher;
@@ -16,6 +17,7 @@ pub mod template;
 
 pub use check::CheckMeta;
 pub use config::{CheckSpec, Config, ConfigError, Errors};
+pub use date::civil_from_days;
 pub use engine::{Check, Engine, RunOptions, Scope, Templates, build_check, object_ref};
 pub use finding::{Finding, InputError, ObjectRef, References, Severity, Suppression};
 pub use matcher::Matcher;

@@ -33,15 +33,7 @@ pub fn service_names(service: &str, namespace: &str) -> Vec<String> {
 /// The civil date (year, month, day) of a time.
 fn ymd(t: SystemTime) -> (i32, u8, u8) {
     let days = (t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = kubeguard_engine::civil_from_days(days);
     (y as i32, m as u8, d as u8)
 }
 
