@@ -84,12 +84,14 @@ pub enum OnTimeout {
 /// Checks whose findings are about objects the webhook does not see (it reviews one object at
 /// a time): by default they only audit, so a missing ServiceAccount or NetworkPolicy that
 /// exists in the cluster never blocks a deployment. `modes` overrides this.
-pub const NEEDS_OTHER_OBJECTS: [&str; 5] = [
+pub const NEEDS_OTHER_OBJECTS: [&str; 7] = [
     "non-existent-service-account",
     "env-value-from",
     "non-isolated-pod",
     "rbac-unused-token",
     "dangling-*",
+    "namespace-without-default-deny-*",
+    "cloud-metadata-egress",
 ];
 
 /// The webhook's settings.
@@ -531,6 +533,12 @@ mod tests {
             Mode::Audit
         );
         assert_eq!(s.mode("dangling-service", Severity::Low), Mode::Audit);
+        // NetworkPolicies of the namespace are other objects too.
+        assert_eq!(s.mode("cloud-metadata-egress", Severity::High), Mode::Audit);
+        assert_eq!(
+            s.mode("namespace-without-default-deny-egress", Severity::Medium),
+            Mode::Audit
+        );
         assert!(s.is_exempt("kube-system") && s.is_exempt("kubeguard"));
         assert!(!s.is_exempt("default"));
         assert_eq!(s.break_glass.as_deref(), Some(BREAK_GLASS_ANNOTATION));
