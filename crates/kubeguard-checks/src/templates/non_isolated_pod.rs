@@ -78,7 +78,10 @@ impl CheckFn for Check {
             }
             map
         });
-        for &i in by_namespace.get(&obj.namespace).map_or(&[][..], Vec::as_slice) {
+        for &i in by_namespace
+            .get(&obj.namespace)
+            .map_or(&[][..], Vec::as_slice)
+        {
             let np = &ctx.objects[i];
             let selector = self.selectors.get_or_compute(ctx, np, || {
                 np.root
