@@ -292,29 +292,7 @@ fn summary_json(rows: &[summary::Row], bench: Bench) -> String {
 
 /// Runs `cluster`.
 pub fn run(args: &ClusterArgs) -> Result<ExitStatus> {
-    let formats: Vec<OutputFormat> = if args.format.is_empty() {
-        vec![OutputFormat::Text]
-    } else {
-        args.format.clone()
-    };
-    let outputs: Vec<Option<String>> = if args.output.is_empty() {
-        if formats.len() > 1 {
-            bail!("several --format values need as many --output files (use `-` for stdout)");
-        }
-        vec![None]
-    } else {
-        if args.output.len() != formats.len() {
-            bail!(
-                "--format and --output must be given the same number of times ({} formats, {} outputs)",
-                formats.len(),
-                args.output.len()
-            );
-        }
-        args.output
-            .iter()
-            .map(|o| (o != "-").then(|| o.clone()))
-            .collect()
-    };
+    let (formats, outputs) = crate::lint::pair_outputs(&args.format, &args.output)?;
     if args.summary
         && formats
             .iter()

@@ -102,6 +102,44 @@ fn now_rfc3339() -> Option<String> {
     ))
 }
 
+/// The `--format` values and their `--output` files, paired by position (`None`: stdout).
+/// Text to stdout when no format is given; several formats need as many files, each file named
+/// once.
+pub fn pair_outputs(
+    format: &[OutputFormat],
+    output: &[String],
+) -> Result<(Vec<OutputFormat>, Vec<Option<String>>)> {
+    let formats: Vec<OutputFormat> = if format.is_empty() {
+        vec![OutputFormat::Text]
+    } else {
+        format.to_vec()
+    };
+    if output.is_empty() {
+        if formats.len() > 1 {
+            bail!("several --format values need as many --output files (use `-` for stdout)");
+        }
+        return Ok((formats, vec![None]));
+    }
+    if output.len() != formats.len() {
+        bail!(
+            "--format and --output must be given the same number of times ({} formats, {} outputs)",
+            formats.len(),
+            output.len()
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    for o in output {
+        if o != "-" && !seen.insert(o) {
+            bail!("output file `{o}` is given twice");
+        }
+    }
+    let outputs = output
+        .iter()
+        .map(|o| (o != "-").then(|| o.clone()))
+        .collect();
+    Ok((formats, outputs))
+}
+
 /// `YYYY-MM-DD` of a day count since 1970-01-01.
 fn civil_date(days: i64) -> String {
     let (y, m, d) = kubeguard_engine::civil_from_days(days);
@@ -148,36 +186,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus> {
             .num_threads(n.max(1))
             .build_global();
     }
-    // Outputs: formats and files pair up by position.
-    let formats: Vec<OutputFormat> = if args.format.is_empty() {
-        vec![OutputFormat::Text]
-    } else {
-        args.format.clone()
-    };
-    let outputs: Vec<Option<String>> = if args.output.is_empty() {
-        if formats.len() > 1 {
-            bail!("several --format values need as many --output files (use `-` for stdout)");
-        }
-        vec![None]
-    } else {
-        if args.output.len() != formats.len() {
-            bail!(
-                "--format and --output must be given the same number of times ({} formats, {} outputs)",
-                formats.len(),
-                args.output.len()
-            );
-        }
-        let mut seen = std::collections::HashSet::new();
-        for o in &args.output {
-            if o != "-" && !seen.insert(o) {
-                bail!("output file `{o}` is given twice");
-            }
-        }
-        args.output
-            .iter()
-            .map(|o| (o != "-").then(|| o.clone()))
-            .collect()
-    };
+    let (formats, outputs) = pair_outputs(&args.format, &args.output)?;
 
     let mut config = match load_config(args.config.as_deref()) {
         Ok(c) => c,
