@@ -89,16 +89,12 @@ fn authorization_mode(c: &RkeCluster) -> Outcome {
 
 /// RKE-002: secrets encryption at rest is off unless enabled.
 fn secrets_encryption(c: &RkeCluster) -> Outcome {
-    let p = ["services", API, "secrets_encryption_config", "enabled"];
-    if c.bool(&p) == Some(true) {
-        Outcome::Pass
-    } else {
-        Outcome::fail(
-            "secrets_encryption_config.enabled is not true: Secrets are stored unencrypted in etcd",
-            c.at(&p),
-            "Set services.kube-api.secrets_encryption_config.enabled: true",
-        )
-    }
+    require_true(
+        c,
+        &["services", API, "secrets_encryption_config", "enabled"],
+        "secrets_encryption_config.enabled is not true: Secrets are stored unencrypted in etcd",
+        "Set services.kube-api.secrets_encryption_config.enabled: true",
+    )
 }
 
 /// RKE-003: a custom EncryptionConfiguration, providers read in order.
@@ -193,30 +189,22 @@ fn audit_log_path(c: &RkeCluster) -> Outcome {
 
 /// RKE-008: EventRateLimit admission.
 fn event_rate_limit(c: &RkeCluster) -> Outcome {
-    let p = ["services", API, "event_rate_limit", "enabled"];
-    if c.bool(&p) == Some(true) {
-        Outcome::Pass
-    } else {
-        Outcome::fail(
-            "event_rate_limit is not enabled",
-            c.at(&p),
-            "Set services.kube-api.event_rate_limit.enabled: true",
-        )
-    }
+    require_true(
+        c,
+        &["services", API, "event_rate_limit", "enabled"],
+        "event_rate_limit is not enabled",
+        "Set services.kube-api.event_rate_limit.enabled: true",
+    )
 }
 
 /// RKE-009: AlwaysPullImages admission.
 fn always_pull_images(c: &RkeCluster) -> Outcome {
-    let p = ["services", API, "always_pull_images"];
-    if c.bool(&p) == Some(true) {
-        Outcome::Pass
-    } else {
-        Outcome::fail(
-            "always_pull_images is not true: pods can use images cached on a node without pull credentials",
-            c.at(&p),
-            "Set services.kube-api.always_pull_images: true",
-        )
-    }
+    require_true(
+        c,
+        &["services", API, "always_pull_images"],
+        "always_pull_images is not true: pods can use images cached on a node without pull credentials",
+        "Set services.kube-api.always_pull_images: true",
+    )
 }
 
 /// RKE-010: Pod Security admission enforces restricted (baseline at least) by default.
@@ -298,16 +286,12 @@ fn pod_security_policy(c: &RkeCluster) -> Outcome {
 /// RKE-013: kubelet serving certificates signed by the cluster CA, so that kube-apiserver
 /// verifies the kubelets it connects to.
 fn serving_certificate(c: &RkeCluster) -> Outcome {
-    let p = ["services", "kubelet", "generate_serving_certificate"];
-    if c.bool(&p) == Some(true) {
-        Outcome::Pass
-    } else {
-        Outcome::fail(
-            "generate_serving_certificate is not true: kubelets serve self-signed certificates and kube-apiserver does not verify them",
-            c.at(&p),
-            "Set services.kubelet.generate_serving_certificate: true",
-        )
-    }
+    require_true(
+        c,
+        &["services", "kubelet", "generate_serving_certificate"],
+        "generate_serving_certificate is not true: kubelets serve self-signed certificates and kube-apiserver does not verify them",
+        "Set services.kubelet.generate_serving_certificate: true",
+    )
 }
 
 /// RKE-014 / RKE-015: RotateKubeletServerCertificate must not be turned off.
@@ -903,4 +887,14 @@ fn unknown_keys(c: &RkeCluster) -> Outcome {
         })
         .collect();
     Outcome::from_hits(hits)
+}
+
+/// Passes when the boolean at `path` is `true`; otherwise fails at it (or its nearest written
+/// parent) with `message` and `fix`.
+fn require_true(c: &RkeCluster, path: &[&str], message: &str, fix: &str) -> Outcome {
+    if c.bool(path) == Some(true) {
+        Outcome::Pass
+    } else {
+        Outcome::fail(message, c.at(path), fix)
+    }
 }
