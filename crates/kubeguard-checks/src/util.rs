@@ -623,6 +623,17 @@ pub fn kl_pod_spec(obj: &kubeguard_model::Object) -> Option<(Option<&Node>, &'st
     Some((None, path))
 }
 
+/// Where a workload's pod labels (the ones selectors match) are written: `metadata.labels` of
+/// a Pod, the job template's pod template of a CronJob, `spec.template` otherwise.
+pub fn pod_labels_path(obj: &kubeguard_model::Object) -> &'static str {
+    use kubeguard_model::WorkloadKind;
+    match obj.workload_kind() {
+        Some(WorkloadKind::Pod) => "metadata.labels",
+        Some(WorkloadKind::CronJob) => "spec.jobTemplate.spec.template.metadata.labels",
+        _ => "spec.template.metadata.labels",
+    }
+}
+
 /// Locates a dotted path from the object's root (the field, or its nearest existing parent).
 pub fn locate_in(obj: &kubeguard_model::Object, path: &str) -> kubeguard_model::FieldRef {
     kubeguard_model::locate(&obj.root, "", &kubeguard_model::parse_path(path))

@@ -23,11 +23,11 @@
 use std::net::IpAddr;
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamKind, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object, WorkloadKind};
+use kubeguard_model::{Context, Object};
 use kubeguard_source::Node;
 
 use crate::netpol_facts::{Direction, peers, policies, rules};
-use crate::util::{has_pod_template, locate_in};
+use crate::util::{has_pod_template, locate_in, pod_labels_path};
 
 /// The template.
 pub struct EgressToAddress;
@@ -179,7 +179,7 @@ impl CheckFn for Check {
                             np.name,
                             Self::list(&allowed)
                         ),
-                        locate_in(obj, labels_path(obj)),
+                        locate_in(obj, pod_labels_path(obj)),
                     ));
                 }
             }
@@ -190,18 +190,9 @@ impl CheckFn for Check {
                     "no NetworkPolicy isolates the egress of these pods: they may reach {}",
                     Self::list(&self.addresses)
                 ),
-                locate_in(obj, labels_path(obj)),
+                locate_in(obj, pod_labels_path(obj)),
             ));
         }
-    }
-}
-
-/// Where the pod labels a policy selects are written.
-fn labels_path(obj: &Object) -> &'static str {
-    match obj.workload_kind() {
-        Some(WorkloadKind::Pod) => "metadata.labels",
-        Some(WorkloadKind::CronJob) => "spec.jobTemplate.spec.template.metadata.labels",
-        _ => "spec.template.metadata.labels",
     }
 }
 

@@ -18,10 +18,10 @@
 use std::collections::HashMap;
 
 use kubeguard_engine::{CheckFn, Diagnostic, ParamSpec, Params, Template};
-use kubeguard_model::{Context, Object, ObjectMemo, Selector, WorkloadKind};
+use kubeguard_model::{Context, Object, ObjectMemo, Selector};
 
 use crate::util::k8s_labels::LabelSelectorSpec;
-use crate::util::{has_pod_template, locate_in};
+use crate::util::{has_pod_template, locate_in, pod_labels_path};
 
 /// The template.
 pub struct NonIsolatedPod;
@@ -61,12 +61,7 @@ impl CheckFn for Check {
         if !has_pod_template(obj) {
             return;
         }
-        let labels_path = match obj.workload_kind() {
-            Some(WorkloadKind::Pod) => "metadata.labels",
-            Some(WorkloadKind::CronJob) => "spec.jobTemplate.spec.template.metadata.labels",
-            _ => "spec.template.metadata.labels",
-        };
-        let field = locate_in(obj, labels_path);
+        let field = locate_in(obj, pod_labels_path(obj));
         let by_namespace = ctx.derived("non-isolated-pod/policies", || {
             let mut map: HashMap<Option<String>, Vec<usize>> = HashMap::new();
             for np in ctx.of_kind("NetworkPolicy") {
